@@ -1,0 +1,38 @@
+// Command-line options shared by `attnviz trace`, `attnviz export` and the
+// window's start-up flags (SPEC.md "The trace"). Core-only, so it can be fuzzed.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/request.h"
+
+namespace attnviz {
+
+// Thrown for a usage error: the CLI prints what() on one line and exits 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct TraceOptions {
+  Request request;
+  int layer = -1;                 // --layer L|all (-1 = all)
+  bool layer_given = false;
+};
+
+// Parses args of the form `--name value` / `--name=value` / flags.
+// Options it knows are consumed; anything else is left in `rest` in order, so a
+// subcommand can parse its own flags after the shared ones.
+// Throws UsageError("--window: '0' is not allowed; expected an integer >= 1").
+TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector<std::string>* rest);
+
+// Help text for the shared trace options (aligned, one per line).
+std::string TraceOptionsHelp();
+
+// Helpers for subcommand parsers.
+int ParseIntOption(std::string_view name, std::string_view value, int min, int max);
+double ParseDoubleOption(std::string_view name, std::string_view value, double min, double max);
+
+}  // namespace attnviz

@@ -1,0 +1,30 @@
+// The built-in tokenizer (SPEC.md "Tokens"): words are runs of letters, digits,
+// apostrophes inside a word and any non-ASCII code point; every other
+// non-space character is a token of its own; whitespace is dropped.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace attnviz {
+
+struct Token {
+  std::string text;  // the bytes input[start, end)
+  int start = 0;     // byte offset in the UTF-8 input
+  int end = 0;       // one past the last byte
+  int id = -1;       // id in a model's own vocabulary, -1 for the built-in tokenizer
+};
+
+// Returns the byte offset of the first invalid UTF-8 sequence, or -1 when valid.
+// Rejects overlong forms, surrogates and code points past U+10FFFF.
+long FindInvalidUtf8(std::string_view text);
+
+// Throws InputError naming the byte offset for invalid UTF-8, and for text past
+// kMaxTextBytes. Does not apply the token limit (the engine does, with context).
+std::vector<Token> TokenizeWords(std::string_view text);
+
+// A token as a person should see it on a chip or a figure: control characters
+// become "\u{0}"-style escapes; anything else is the text itself.
+std::string DisplayToken(std::string_view token_text);
+
+}  // namespace attnviz

@@ -2,6 +2,7 @@
 // window's start-up flags (SPEC.md "The trace"). Core-only, so it can be fuzzed.
 #pragma once
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>

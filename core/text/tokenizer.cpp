@@ -1,0 +1,115 @@
+// Built-in tokenizer. See SPEC.md "Tokens".
+//
+// The scan works on code points: a UTF-8 decoder validates as it goes, so a
+// token boundary can only fall between code points and invalid input is
+// reported with the offset of the first bad byte.
+#include "core/text/tokenizer.h"
+
+#include <cstdio>
+
+#include "core/limits.h"
+#include "core/types.h"
+
+namespace attnviz {
+namespace {
+
+// Decodes one code point at text[i]. Returns its length in bytes, or 0 when the
+// sequence is invalid (truncated, bad continuation, overlong, surrogate, > U+10FFFF).
+int DecodeUtf8(std::string_view text, std::size_t i, char32_t* cp) {
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  if (b0 < 0x80) {
+    *cp = b0;
+    return 1;
+  }
+  int len;
+  char32_t min;
+  if ((b0 & 0xE0) == 0xC0) { len = 2; *cp = b0 & 0x1F; min = 0x80; }
+  else if ((b0 & 0xF0) == 0xE0) { len = 3; *cp = b0 & 0x0F; min = 0x800; }
+  else if ((b0 & 0xF8) == 0xF0) { len = 4; *cp = b0 & 0x07; min = 0x10000; }
+  else return 0;
+  if (i + len > text.size()) return 0;
+  for (int k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(text[i + k]);
+    if ((b & 0xC0) != 0x80) return 0;
+    *cp = (*cp << 6) | (b & 0x3F);
+  }
+  if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+bool IsSpace(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+bool IsAsciiAlnum(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+// Word characters: ASCII letters and digits, and every non-ASCII code point
+// (so "café", "東京" and "naïve" stay whole, and emoji attach to their word).
+bool IsWordChar(char32_t c) { return IsAsciiAlnum(c) || c >= 0x80; }
+
+}  // namespace
+
+long FindInvalidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    char32_t cp;
+    const int len = DecodeUtf8(text, i, &cp);
+    if (len == 0) return static_cast<long>(i);
+    i += len;
+  }
+  return -1;
+}
+
+std::vector<Token> TokenizeWords(std::string_view text) {
+  if (text.size() > kMaxTextBytes) {
+    throw InputError("text is " + std::to_string(text.size()) + " bytes; the limit is " +
+                     std::to_string(kMaxTextBytes) + " bytes (1 MiB)");
+  }
+  // Decode everything first: validation errors must not depend on where tokens end.
+  struct CodePoint { char32_t c; int start; int len; };
+  std::vector<CodePoint> cps;
+  cps.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t c;
+    const int len = DecodeUtf8(text, i, &c);
+    if (len == 0) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[i]));
+      throw InputError("text is not valid UTF-8: bad byte " + std::string(byte) + " at byte offset " +
+                       std::to_string(i));
+    }
+    cps.push_back({c, static_cast<int>(i), len});
+    i += len;
+  }
+  std::vector<Token> tokens;
+  auto emit = [&](std::size_t first, std::size_t last) {  // code points [first, last)
+    const int start = cps[first].start;
+    const int end = cps[last - 1].start + cps[last - 1].len;
+    tokens.push_back({std::string(text.substr(start, end - start)), start, end, -1});
+  };
+  const std::size_t n = cps.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const char32_t c = cps[i].c;
+    if (IsSpace(c)) { ++i; continue; }
+    if (!IsWordChar(c)) { emit(i, i + 1); ++i; continue; }
+    std::size_t j = i + 1;
+    // An apostrophe belongs to the word only between two word characters ("don't").
+    while (j < n && (IsWordChar(cps[j].c) || (cps[j].c == '\'' && j + 1 < n && IsWordChar(cps[j + 1].c)))) ++j;
+    emit(i, j);
+    i = j;
+  }
+  return tokens;
+}
+
+std::string DisplayToken(std::string_view token_text) {
+  std::string out;
+  for (unsigned char ch : token_text) {
+    if (ch < 0x20 || ch == 0x7F) {
+      char buf[12];
+      std::snprintf(buf, sizeof buf, "\\u{%X}", ch);
+      out += buf;
+    } else {
+      out += static_cast<char>(ch);
+    }
+  }
+  return out;
+}
+
+}  // namespace attnviz

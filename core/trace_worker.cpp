@@ -1,0 +1,78 @@
+#include "core/trace_worker.h"
+
+namespace attnviz {
+
+TraceWorker::TraceWorker() : thread_([this] { Loop(); }) {}
+
+TraceWorker::~TraceWorker() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void TraceWorker::Post(const Request& r) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_ = r;  // replaces any request not yet started: only the newest matters
+  }
+  cv_.notify_all();
+}
+
+TracePtr TraceWorker::Latest() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return latest_;
+}
+
+std::string TraceWorker::LatestError() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return error_;
+}
+
+bool TraceWorker::Busy() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return busy_ || pending_.has_value();
+}
+
+unsigned long TraceWorker::Generation() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return generation_;
+}
+
+void TraceWorker::Wait() {
+  std::unique_lock<std::mutex> lock(mu_);
+  done_cv_.wait(lock, [this] { return !busy_ && !pending_.has_value(); });
+}
+
+void TraceWorker::Loop() {
+  for (;;) {
+    Request r;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stop_ || pending_.has_value(); });
+      if (stop_) return;
+      r = std::move(*pending_);
+      pending_.reset();
+      busy_ = true;
+    }
+    TracePtr trace;
+    std::string error;
+    try {
+      trace = engine_.Run(r);
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (trace) latest_ = std::move(trace);  // on error the last good trace stays on screen
+      error_ = std::move(error);
+      ++generation_;
+      busy_ = false;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+}  // namespace attnviz

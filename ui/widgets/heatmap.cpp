@@ -1,0 +1,597 @@
+// Heatmap widget (see heatmap.h).
+//
+// Index:
+//   [SECTION] Small drawing pieces (labels, rotated text, hatch)
+//   [SECTION] Texture cache
+//   [SECTION] Layout and view mapping
+//   [SECTION] Heatmap::Draw
+#define IMGUI_DEFINE_MATH_OPERATORS
+#include "ui/widgets/heatmap.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include <imgui_internal.h>  // SetItemUsingMouseWheel: the heatmap zooms, its window must not scroll
+
+namespace attnviz::ui {
+namespace {
+
+// [SECTION] Small drawing pieces (labels, rotated text, hatch)
+
+std::string AxisLabel(std::span<const Token> tokens, int i) {
+  if (i >= 0 && i < static_cast<int>(tokens.size())) return DisplayToken(tokens[i].text);
+  return std::to_string(i);
+}
+
+// Cuts text to max_w pixels with an ellipsis (the font's, or ".." when it has none).
+std::string FitText(std::string s, float max_w) {
+  if (ImGui::CalcTextSize(s.c_str()).x <= max_w) return s;
+  const bool has_ellipsis = ImGui::GetFont()->FindGlyphNoFallback(0x2026) != nullptr;
+  const char* dots = has_ellipsis ? "\xE2\x80\xA6" : "..";
+  const float dots_w = ImGui::CalcTextSize(dots).x;
+  while (!s.empty()) {
+    // Drop one UTF-8 code point from the end.
+    std::size_t cut = s.size() - 1;
+    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+    s.resize(cut);
+    if (ImGui::CalcTextSize(s.c_str()).x + dots_w <= max_w) break;
+  }
+  return s + dots;
+}
+
+// Text running bottom-to-top whose baseline start is at `bottom_left` (the
+// text's first character sits lowest). Drawn horizontally at `scratch` (a
+// point known to be inside the current clip rect, so no glyph is culled),
+// then its vertices are rotated by -90 degrees and moved into place.
+void AddTextVertical(ImDrawList* draw, ImVec2 scratch, ImVec2 bottom_left, ImU32 col, const char* text) {
+  const int start = draw->VtxBuffer.Size;
+  draw->AddText(scratch, col, text);
+  for (int i = start; i < draw->VtxBuffer.Size; ++i) {
+    ImDrawVert& v = draw->VtxBuffer[i];
+    const float dx = v.pos.x - scratch.x;
+    const float dy = v.pos.y - scratch.y;
+    v.pos = ImVec2(bottom_left.x + dy, bottom_left.y - dx);
+  }
+}
+
+// 45-degree hatch lines (x + y = const, every `period` px) inside a rectangle,
+// the on-screen form of core/figure's MaskedHatchAt. Returns lines drawn.
+int AddHatch(ImDrawList* draw, ImVec2 a, ImVec2 b, float period, ImU32 col) {
+  int lines = 0;
+  const float w = b.x - a.x, h = b.y - a.y;
+  // Phase anchored to screen coordinates so neighbouring runs line up.
+  const float s0 = std::ceil((a.x + a.y) / period) * period;
+  for (float s = s0; s < b.x + b.y; s += period) {
+    // Points on x + y = s inside the rect: x from max(a.x, s - b.y) to min(b.x, s - a.y).
+    const float x0 = std::max(a.x, s - b.y);
+    const float x1 = std::min(b.x, s - a.y);
+    if (x1 <= x0) continue;
+    draw->AddLine(ImVec2(x0, s - x0), ImVec2(x1, s - x1), col);
+    ++lines;
+  }
+  (void)w;
+  (void)h;
+  return lines;
+}
+
+std::uint64_t Mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  return h;
+}
+
+std::uint64_t FloatBits(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+// [SECTION] Layout and view mapping
+
+// The visible window onto the matrix, in cells, and the size of one cell on screen.
+struct ViewMap {
+  ImVec2 plot_min, plot_max;  // the matrix area on screen
+  float x0 = 0, y0 = 0;       // first visible column / row (fractional)
+  float vw = 1, vh = 1;       // visible columns / rows
+  float cw = 1, ch = 1;       // cell width / height in pixels
+  float ScreenX(float col) const { return plot_min.x + (col - x0) * cw; }
+  float ScreenY(float row) const { return plot_min.y + (row - y0) * ch; }
+  float ColAt(float x) const { return x0 + (x - plot_min.x) / cw; }
+  float RowAt(float y) const { return y0 + (y - plot_min.y) / ch; }
+};
+
+float MaxZoom(int rows, int cols) {
+  // Down to about two cells across the smaller side, and never past 64x.
+  return std::clamp(std::min(rows, cols) / 2.0f, 1.0f, 64.0f);
+}
+
+void ClampView(HeatmapView& view, int rows, int cols) {
+  view.zoom = std::clamp(std::isfinite(view.zoom) ? view.zoom : 1.0f, 1.0f, MaxZoom(rows, cols));
+  const float half = 0.5f / view.zoom;
+  if (!std::isfinite(view.center_x)) view.center_x = 0.5f;
+  if (!std::isfinite(view.center_y)) view.center_y = 0.5f;
+  view.center_x = std::clamp(view.center_x, half, 1.0f - half);
+  view.center_y = std::clamp(view.center_y, half, 1.0f - half);
+}
+
+ViewMap MakeViewMap(const HeatmapView& view, int rows, int cols, ImVec2 pmin, ImVec2 pmax) {
+  ViewMap m;
+  m.plot_min = pmin;
+  m.plot_max = pmax;
+  m.vw = cols / view.zoom;
+  m.vh = rows / view.zoom;
+  m.x0 = view.center_x * cols - m.vw * 0.5f;
+  m.y0 = view.center_y * rows - m.vh * 0.5f;
+  m.cw = std::max(1e-3f, (pmax.x - pmin.x) / m.vw);
+  m.ch = std::max(1e-3f, (pmax.y - pmin.y) / m.vh);
+  return m;
+}
+
+}  // namespace
+
+// [SECTION] Texture cache
+
+Heatmap::~Heatmap() { Reset(); }
+
+void Heatmap::Reset() {
+  if (texture_) textures_->Destroy(texture_);
+  texture_ = nullptr;
+  tex_w_ = tex_h_ = 0;
+  key_ = 0;
+}
+
+// [SECTION] Heatmap::Draw
+
+HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& view, ImVec2 size) {
+  HeatmapResult res;
+  ImGuiIO& io = ImGui::GetIO();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float font = ImGui::GetFontSize();
+  const bool has_data = d.values && d.rows > 0 && d.cols > 0;
+
+  ImGui::PushID(id);
+  ImGui::BeginGroup();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  if (size.x <= 0) size.x = std::max(avail.x, font * 12.0f);
+
+  // -- Margins: row labels left, column labels on top, colorbar right.
+  const bool labels_from_tokens_r = !d.row_tokens.empty();
+  const bool labels_from_tokens_c = !d.col_tokens.empty();
+  auto widest = [&](std::span<const Token> toks, int count) {
+    float w = ImGui::CalcTextSize(std::to_string(std::max(count - 1, 0)).c_str()).x;
+    // Measuring every token at N = 4096 each frame is too slow; a sample of 256 is enough for a margin.
+    const int n = static_cast<int>(toks.size());
+    const int step = std::max(1, n / 256);
+    for (int i = 0; i < n; i += step) w = std::max(w, ImGui::CalcTextSize(DisplayToken(toks[i].text).c_str()).x);
+    return w;
+  };
+  const float pad = style.ItemInnerSpacing.x;
+  const float row_margin = has_data ? std::min(widest(d.row_tokens, d.rows), font * 7.0f) + pad * 2 : 0.0f;
+  const float col_margin = has_data ? std::min(widest(d.col_tokens, d.cols), font * 5.0f) + pad * 2 : 0.0f;
+  char fmt_buf[64];
+  float bar_label_w = 0;
+  for (float v : {d.scale.vmin, d.scale.vmax}) {
+    std::snprintf(fmt_buf, sizeof fmt_buf, "%.3g", v);
+    bar_label_w = std::max(bar_label_w, ImGui::CalcTextSize(fmt_buf).x);
+  }
+  const float bar_w = view.show_colorbar ? font * 0.8f : 0.0f;
+  const float bar_margin = view.show_colorbar ? font * 0.8f + bar_w + font * 0.5f + bar_label_w + pad : 0.0f;
+  const float header_h = ImGui::GetFrameHeight() + style.ItemSpacing.y;
+  const float plot_w = std::max(font * 4.0f, size.x - row_margin - bar_margin);
+  if (size.y <= 0) {
+    // Square cells when the matrix is square-ish; tall thin matrices (N x d) get cells 1.5 lines high.
+    const float aspect = has_data ? static_cast<float>(d.rows) / d.cols : 1.0f;
+    float plot_h = plot_w * std::min(aspect, 1.0f);
+    if (has_data && aspect > 1.0f) plot_h = std::min(plot_w * aspect, d.rows * font * 1.5f);
+    plot_h = std::max(plot_h, font * 8.0f);
+    size.y = header_h + col_margin + plot_h;
+    if (avail.y > font * 12.0f) size.y = std::min(size.y, avail.y);
+    size.y = std::max(size.y, font * 12.0f);
+  }
+
+  // -- Header: what is shown (and how it is pooled), then Fit and Export on the right.
+  const float zoom_before = view.zoom;
+  if (has_data) ClampView(view, d.rows, d.cols);
+  const ImVec2 pmin(origin.x + row_margin, origin.y + header_h + col_margin);
+  const ImVec2 pmax(pmin.x + plot_w, origin.y + size.y);
+  const float fb_scale = std::max(1.0f, io.DisplayFramebufferScale.y);
+
+  // -- Texture: pool to the pixels the whole matrix covers at this zoom (and to the renderer's limit).
+  if (has_data) {
+    const int max_tex = std::max(16, textures_->MaxSize());
+    const int budget_r = std::min(max_tex, std::max(1, static_cast<int>((pmax.y - pmin.y) * view.zoom * fb_scale)));
+    const int budget_c = std::min(max_tex, std::max(1, static_cast<int>((pmax.x - pmin.x) * view.zoom * fb_scale)));
+    const int fr = PoolFactorFor(d.rows, budget_r);
+    const int fc = PoolFactorFor(d.cols, budget_c);
+    std::uint64_t key = 1469598103934665603ull;
+    key = Mix(key, reinterpret_cast<std::uintptr_t>(d.values));
+    key = Mix(key, reinterpret_cast<std::uintptr_t>(d.allowed));
+    key = Mix(key, static_cast<std::uint64_t>(d.rows) << 32 | static_cast<std::uint32_t>(d.cols));
+    key = Mix(key, d.generation);
+    key = Mix(key, static_cast<std::uint64_t>(d.scale.map) << 8 | static_cast<std::uint64_t>(d.pool));
+    key = Mix(key, FloatBits(d.scale.vmin) << 32 | FloatBits(d.scale.vmax));
+    key = Mix(key, static_cast<std::uint64_t>(fr) << 32 | static_cast<std::uint32_t>(fc));
+    // A few sampled cells, so new contents at a recycled address are noticed even without a generation bump.
+    const long cells = static_cast<long>(d.rows) * d.cols;
+    for (int s = 0; s < 64; ++s) {
+      const long i = cells * s / 64;
+      key = Mix(key, FloatBits(d.values[i]) ^ (d.allowed ? static_cast<std::uint64_t>(d.allowed[i]) << 40 : 0));
+    }
+    if (key != key_ || !texture_) {
+      PooledMatrix pooled = PoolMatrix(d.values, d.allowed, d.rows, d.cols, fr, fc, d.pool);
+      std::vector<std::uint8_t> rgba = BakeHeatmapRgba(pooled, d.scale.map, d.scale.vmin, d.scale.vmax);
+      if (texture_ && tex_w_ == pooled.cols && tex_h_ == pooled.rows) {
+        textures_->Update(texture_, pooled.cols, pooled.rows, rgba.data());
+      } else {
+        if (texture_) textures_->Destroy(texture_);
+        texture_ = textures_->Create(pooled.cols, pooled.rows, rgba.data());
+      }
+      tex_w_ = pooled.cols;
+      tex_h_ = pooled.rows;
+      key_ = key;
+      nonfinite_cells_ = pooled.nonfinite_cells;
+      ++texture_builds_;
+    }
+    res.pool_rows = fr;
+    res.pool_cols = fc;
+  }
+
+  ImGui::AlignTextToFramePadding();
+  if (!has_data) {
+    ImGui::TextDisabled("no matrix");
+  } else {
+    ImGui::TextDisabled("%d x %d %s", d.rows, d.cols, d.value_name);
+    if (res.pool_rows > 1 || res.pool_cols > 1) {
+      ImGui::SameLine();
+      const char* how = d.pool == PoolMode::MaxAbs ? "max-|v|" : "max";
+      if (res.pool_rows == res.pool_cols)
+        ImGui::TextColored(ImVec4(0.95f, 0.7f, 0.3f, 1.0f), "shown %s-pooled %d:1", how, res.pool_rows);
+      else
+        ImGui::TextColored(ImVec4(0.95f, 0.7f, 0.3f, 1.0f), "shown %s-pooled %dx%d:1", how, res.pool_rows,
+                           res.pool_cols);
+      if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("More cells than pixels: each pixel shows the %s of a %d x %d block,\n"
+                          "so no strong value disappears. Zoom in for every cell.",
+                          d.pool == PoolMode::MaxAbs ? "value of largest magnitude" : "largest value",
+                          res.pool_rows, res.pool_cols);
+    }
+    if (nonfinite_cells_ > 0) {
+      ImGui::SameLine();
+      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%ld non-finite shown as masked", nonfinite_cells_);
+    }
+    if (view.zoom > 1.001f) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("zoom %.1fx", view.zoom);
+    }
+  }
+  {
+    const float fit_w = ImGui::CalcTextSize("Fit").x + style.FramePadding.x * 2;
+    const float exp_w = d.show_export_button ? ImGui::CalcTextSize("Export").x + style.FramePadding.x * 2 + style.ItemSpacing.x : 0.0f;
+    const float right = origin.x + size.x;
+    ImGui::SameLine();
+    ImGui::SetCursorScreenPos(ImVec2(std::max(ImGui::GetCursorScreenPos().x, right - fit_w - exp_w), origin.y));
+    if (ImGui::SmallButton("Fit")) {
+      view.zoom = 1.0f;
+      view.center_x = view.center_y = 0.5f;
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Fit the whole matrix (or double-click it)");
+    if (d.show_export_button) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Export")) {
+        res.export_requested = true;
+        res.focused = true;
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Export this heatmap as PNG / SVG (Ctrl+E)");
+    }
+  }
+
+  // -- The interactive area: labels and matrix (the colorbar is drawn but not interactive).
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + header_h));
+  const ImVec2 area_size(row_margin + plot_w, std::max(1.0f, size.y - header_h));
+  const bool released = ImGui::InvisibleButton("##heatmap", area_size);
+  const bool hovered = ImGui::IsItemHovered();
+  const bool active = ImGui::IsItemActive();
+  if (hovered) ImGui::SetItemUsingMouseWheel();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+
+  if (!has_data) {
+    draw->AddRect(pmin, pmax, ImGui::GetColorU32(ImGuiCol_Border));
+    ImGui::EndGroup();
+    ImGui::PopID();
+    return res;
+  }
+
+  // -- Zoom (wheel, around the cursor), pan (drag), fit (double-click).
+  const ImVec2 mouse = io.MousePos;
+  if (hovered && io.MouseWheel != 0.0f) {
+    const ViewMap before = MakeViewMap(view, d.rows, d.cols, pmin, pmax);
+    const float mc = before.ColAt(std::clamp(mouse.x, pmin.x, pmax.x));
+    const float mr = before.RowAt(std::clamp(mouse.y, pmin.y, pmax.y));
+    view.zoom = std::clamp(view.zoom * std::pow(1.2f, io.MouseWheel), 1.0f, MaxZoom(d.rows, d.cols));
+    const float vw = d.cols / view.zoom, vh = d.rows / view.zoom;
+    const float fx = (std::clamp(mouse.x, pmin.x, pmax.x) - pmin.x) / (pmax.x - pmin.x);
+    const float fy = (std::clamp(mouse.y, pmin.y, pmax.y) - pmin.y) / (pmax.y - pmin.y);
+    view.center_x = (mc - fx * vw + vw * 0.5f) / d.cols;
+    view.center_y = (mr - fy * vh + vh * 0.5f) / d.rows;
+    ClampView(view, d.rows, d.cols);
+  }
+  const float drag_threshold_sq = io.MouseDragThreshold * io.MouseDragThreshold;
+  if (ImGui::IsItemActivated()) dragging_ = false;
+  if (active && io.MouseDragMaxDistanceSqr[0] > drag_threshold_sq) {
+    dragging_ = true;
+    const ViewMap m = MakeViewMap(view, d.rows, d.cols, pmin, pmax);
+    view.center_x -= io.MouseDelta.x / m.cw / d.cols;
+    view.center_y -= io.MouseDelta.y / m.ch / d.rows;
+    ClampView(view, d.rows, d.cols);
+    ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeAll);
+  }
+  if (hovered && ImGui::IsMouseDoubleClicked(0)) {
+    view.zoom = 1.0f;
+    view.center_x = view.center_y = 0.5f;
+  }
+  (void)zoom_before;
+  const ViewMap m = MakeViewMap(view, d.rows, d.cols, pmin, pmax);
+
+  // -- Hover: a cell in the plot, or a row label on the left.
+  bool over_plot = false, over_row_label = false;
+  if (hovered || active) {
+    if (mouse.x >= pmin.x && mouse.x < pmax.x && mouse.y >= pmin.y && mouse.y < pmax.y) {
+      over_plot = true;
+      res.hovered_row = std::clamp(static_cast<int>(std::floor(m.RowAt(mouse.y))), 0, d.rows - 1);
+      res.hovered_col = std::clamp(static_cast<int>(std::floor(m.ColAt(mouse.x))), 0, d.cols - 1);
+    } else if (mouse.x < pmin.x && mouse.y >= pmin.y && mouse.y < pmax.y) {
+      over_row_label = true;
+      res.hovered_row = std::clamp(static_cast<int>(std::floor(m.RowAt(mouse.y))), 0, d.rows - 1);
+    }
+  }
+  if (released && !dragging_ && io.MouseDragMaxDistanceSqr[0] <= drag_threshold_sq && res.hovered_row >= 0)
+    res.clicked_row = res.hovered_row;
+  if (!active && !ImGui::IsMouseDown(0)) dragging_ = false;
+  res.focused = res.focused || hovered || released;
+
+  // -- The matrix: one textured quad for the whole (pooled) matrix, clipped to the plot.
+  const ImU32 text_col = ImGui::GetColorU32(ImGuiCol_Text);
+  const ImU32 dim_text_col = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  draw->PushClipRect(pmin, pmax, true);
+  {
+    const float full_w = static_cast<float>(tex_w_ * res.pool_cols);  // padded to whole blocks
+    const float full_h = static_cast<float>(tex_h_ * res.pool_rows);
+    draw->PushClipRect(pmin, ImVec2(std::min(pmax.x, m.ScreenX(static_cast<float>(d.cols))),
+                                    std::min(pmax.y, m.ScreenY(static_cast<float>(d.rows)))), true);
+    draw->AddImage(texture_, ImVec2(m.ScreenX(0), m.ScreenY(0)), ImVec2(m.ScreenX(full_w), m.ScreenY(full_h)));
+    draw->PopClipRect();
+  }
+  const int r_begin = std::max(0, static_cast<int>(std::floor(m.y0)));
+  const int r_end = std::min(d.rows, static_cast<int>(std::ceil(m.y0 + m.vh)));
+  const int c_begin = std::max(0, static_cast<int>(std::floor(m.x0)));
+  const int c_end = std::min(d.cols, static_cast<int>(std::ceil(m.x0 + m.vw)));
+  const bool one_texel_per_cell = res.pool_rows == 1 && res.pool_cols == 1;
+
+  auto cell_masked = [&](int r, int c) {
+    const std::size_t i = static_cast<std::size_t>(r) * d.cols + c;
+    return (d.allowed && !d.allowed[i]) || !std::isfinite(d.values[i]);
+  };
+
+  // Hatch over masked cells, one run of adjacent masked cells at a time, when cells are big enough.
+  const float period = std::max(4.0f, std::round(font * 0.4f));
+  if (one_texel_per_cell && m.cw >= period * 1.5f && m.ch >= period * 1.5f) {
+    const ImU32 hatch = ToImU32(kMaskedHatchColor);
+    int budget = 6000;  // lines; beyond it the plain grey stays (as core/figure does for tiny cells)
+    for (int r = r_begin; r < r_end && budget > 0; ++r) {
+      int c = c_begin;
+      while (c < c_end && budget > 0) {
+        if (!cell_masked(r, c)) {
+          ++c;
+          continue;
+        }
+        int e = c;
+        while (e < c_end && cell_masked(r, e)) ++e;
+        budget -= AddHatch(draw, ImVec2(m.ScreenX(static_cast<float>(c)), m.ScreenY(static_cast<float>(r))),
+                           ImVec2(m.ScreenX(static_cast<float>(e)), m.ScreenY(static_cast<float>(r + 1))), period, hatch);
+        c = e;
+      }
+    }
+  }
+
+  // Thin cell separators once cells are large, and values inside cells when they fit.
+  if (m.cw >= font * 0.6f && m.ch >= font * 0.6f && one_texel_per_cell) {
+    const ImU32 grid = ImGui::GetColorU32(ImGuiCol_WindowBg, 0.55f);
+    for (int c = c_begin + 1; c < c_end; ++c)
+      draw->AddLine(ImVec2(m.ScreenX(static_cast<float>(c)), pmin.y), ImVec2(m.ScreenX(static_cast<float>(c)), pmax.y), grid);
+    for (int r = r_begin + 1; r < r_end; ++r)
+      draw->AddLine(ImVec2(pmin.x, m.ScreenY(static_cast<float>(r))), ImVec2(pmax.x, m.ScreenY(static_cast<float>(r))), grid);
+  }
+  if (view.show_values && one_texel_per_cell) {
+    std::snprintf(fmt_buf, sizeof fmt_buf, d.cell_format, -0.888f);
+    const ImVec2 sample = ImGui::CalcTextSize(fmt_buf);
+    if (m.cw >= sample.x + pad && m.ch >= sample.y) {
+      for (int r = r_begin; r < r_end; ++r) {
+        for (int c = c_begin; c < c_end; ++c) {
+          if (cell_masked(r, c)) continue;
+          const float v = d.values[static_cast<std::size_t>(r) * d.cols + c];
+          std::snprintf(fmt_buf, sizeof fmt_buf, d.cell_format, v);
+          const Rgb8 bg = ColormapColor(d.scale.map, v, d.scale.vmin, d.scale.vmax);
+          const Rgb8 fg = LabelColorOn(bg);
+          const ImVec2 ts = ImGui::CalcTextSize(fmt_buf);
+          draw->AddText(ImVec2(m.ScreenX(c + 0.5f) - ts.x * 0.5f, m.ScreenY(r + 0.5f) - ts.y * 0.5f), ToImU32(fg), fmt_buf);
+        }
+      }
+    }
+  }
+
+  // Marks: highlighted row/column (hovered token elsewhere or here), hovered cell, selected row.
+  const ImU32 band = ImGui::GetColorU32(ImGuiCol_Text, 0.16f);
+  const ImU32 band_edge = ImGui::GetColorU32(ImGuiCol_Text, 0.55f);
+  auto row_band = [&](int r, ImU32 fill, ImU32 edge) {
+    if (r < 0 || r >= d.rows) return;
+    const ImVec2 a(pmin.x, m.ScreenY(static_cast<float>(r))), b(pmax.x, m.ScreenY(r + 1.0f));
+    draw->AddRectFilled(a, b, fill);
+    draw->AddLine(a, ImVec2(b.x, a.y), edge);
+    draw->AddLine(ImVec2(a.x, b.y), b, edge);
+  };
+  auto col_band = [&](int c, ImU32 fill, ImU32 edge) {
+    if (c < 0 || c >= d.cols) return;
+    const ImVec2 a(m.ScreenX(static_cast<float>(c)), pmin.y), b(m.ScreenX(c + 1.0f), pmax.y);
+    draw->AddRectFilled(a, b, fill);
+    draw->AddLine(a, ImVec2(a.x, b.y), edge);
+    draw->AddLine(ImVec2(b.x, a.y), b, edge);
+  };
+  row_band(d.highlight_row, band, band_edge);
+  col_band(d.highlight_col, band, band_edge);
+  if (over_plot) {
+    row_band(res.hovered_row, ImGui::GetColorU32(ImGuiCol_Text, 0.08f), 0);
+    col_band(res.hovered_col, ImGui::GetColorU32(ImGuiCol_Text, 0.08f), 0);
+    const ImVec2 a(m.ScreenX(static_cast<float>(res.hovered_col)), m.ScreenY(static_cast<float>(res.hovered_row)));
+    const ImVec2 b(m.ScreenX(res.hovered_col + 1.0f), m.ScreenY(res.hovered_row + 1.0f));
+    draw->AddRect(a - ImVec2(1, 1), b + ImVec2(1, 1), IM_COL32(0, 0, 0, 200), 0.0f, 0, 2.0f);
+    draw->AddRect(a, b, IM_COL32(255, 255, 255, 230), 0.0f, 0, 1.0f);
+  }
+  if (d.selected_row >= 0 && d.selected_row < d.rows) {
+    // Dark outer and light inner outline: visible on every colormap and on the masked grey.
+    const float y0 = m.ScreenY(static_cast<float>(d.selected_row)), y1 = m.ScreenY(d.selected_row + 1.0f);
+    const float x0 = std::max(pmin.x, m.ScreenX(0)), x1 = std::min(pmax.x, m.ScreenX(static_cast<float>(d.cols)));
+    draw->AddRect(ImVec2(x0 - 1, y0 - 1), ImVec2(x1 + 1, y1 + 1), IM_COL32(0, 0, 0, 220), 0.0f, 0, 3.0f);
+    draw->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), IM_COL32(255, 255, 255, 255), 0.0f, 0, 1.5f);
+  }
+  draw->PopClipRect();
+  draw->AddRect(pmin - ImVec2(1, 1), pmax + ImVec2(1, 1), ImGui::GetColorU32(ImGuiCol_Border));
+
+  // -- Axis labels, thinned to one per line height; the hovered / selected one always shown.
+  {
+    const float lh = ImGui::GetTextLineHeight();
+    const int row_stride = std::max(1, static_cast<int>(std::ceil(lh * 1.05f / m.ch)));
+    const ImVec2 lmin(origin.x, pmin.y), lmax(pmin.x - pad * 0.5f, pmax.y);
+    draw->PushClipRect(ImVec2(lmin.x, lmin.y - lh), ImVec2(lmax.x, lmax.y + lh), true);
+    auto row_label = [&](int r, ImU32 col, bool boxed) {
+      const std::string s = FitText(AxisLabel(d.row_tokens, r), row_margin - pad * 2);
+      const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+      const float cy = std::clamp(m.ScreenY(r + 0.5f), pmin.y + ts.y * 0.5f - lh * 0.5f, pmax.y - ts.y * 0.5f + lh * 0.5f);
+      const ImVec2 p(pmin.x - pad - ts.x, cy - ts.y * 0.5f);
+      if (boxed)
+        draw->AddRectFilled(p - ImVec2(pad * 0.5f, 0), p + ts + ImVec2(pad * 0.5f, 0), ImGui::GetColorU32(ImGuiCol_PopupBg), 3.0f);
+      draw->AddText(p, col, s.c_str());
+    };
+    const int first_r = (r_begin / row_stride) * row_stride;
+    for (int r = first_r; r < r_end; r += row_stride) {
+      if (r < r_begin) continue;
+      if (m.ScreenY(r + 0.5f) < pmin.y || m.ScreenY(r + 0.5f) > pmax.y) continue;
+      row_label(r, labels_from_tokens_r ? text_col : dim_text_col, false);
+    }
+    for (int r : {d.selected_row, d.highlight_row, res.hovered_row}) {
+      if (r >= r_begin && r < r_end && m.ScreenY(r + 0.5f) >= pmin.y && m.ScreenY(r + 0.5f) <= pmax.y)
+        row_label(r, text_col, row_stride > 1 || r == res.hovered_row);
+    }
+    draw->PopClipRect();
+
+    const int col_stride = std::max(1, static_cast<int>(std::ceil(lh * 1.05f / m.cw)));
+    const ImVec2 tmin(pmin.x - lh, origin.y + header_h), tmax(pmax.x + lh, pmin.y - pad * 0.5f);
+    draw->PushClipRect(tmin, tmax, true);
+    const ImVec2 scratch(pmin.x, tmin.y);  // inside the clip rect, so AddText culls nothing
+    auto col_label = [&](int c, ImU32 col, bool boxed) {
+      const std::string s = FitText(AxisLabel(d.col_tokens, c), col_margin - pad * 2);
+      const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+      const float cx = m.ScreenX(c + 0.5f);
+      const ImVec2 bl(cx - ts.y * 0.5f, pmin.y - pad);
+      if (boxed)
+        draw->AddRectFilled(ImVec2(bl.x, bl.y - ts.x - pad * 0.5f), ImVec2(bl.x + ts.y, bl.y + pad * 0.5f),
+                            ImGui::GetColorU32(ImGuiCol_PopupBg), 3.0f);
+      AddTextVertical(draw, scratch, bl, col, s.c_str());
+    };
+    const int first_c = (c_begin / col_stride) * col_stride;
+    for (int c = first_c; c < c_end; c += col_stride) {
+      if (c < c_begin) continue;
+      if (m.ScreenX(c + 0.5f) < pmin.x || m.ScreenX(c + 0.5f) > pmax.x) continue;
+      col_label(c, labels_from_tokens_c ? text_col : dim_text_col, false);
+    }
+    for (int c : {d.highlight_col, res.hovered_col}) {
+      if (c >= c_begin && c < c_end && m.ScreenX(c + 0.5f) >= pmin.x && m.ScreenX(c + 0.5f) <= pmax.x)
+        col_label(c, text_col, col_stride > 1 || c == res.hovered_col);
+    }
+    draw->PopClipRect();
+  }
+
+  // -- Colorbar on the right, as tall as the plot.
+  if (view.show_colorbar) {
+    const ImVec2 bmin(pmax.x + font * 0.8f, pmin.y);
+    DrawColorbarInRect(draw, bmin, ImVec2(bmin.x + bar_w, pmax.y), d.scale, ColorbarOrientation::Vertical, "%.3g");
+  }
+
+  // -- Tooltip: the cell under the mouse (or, when pooled, the block's strongest cell).
+  if (hovered && !dragging_ && res.hovered_row >= 0) {
+    int r = res.hovered_row, c = res.hovered_col;
+    bool block = false;
+    if (over_plot && !one_texel_per_cell) {
+      // The texel covers a block; report the cell that gave the texel its colour.
+      const int br = (r / res.pool_rows) * res.pool_rows, bc = (c / res.pool_cols) * res.pool_cols;
+      float best = 0.0f;
+      bool found = false;
+      for (int rr = br; rr < std::min(d.rows, br + res.pool_rows); ++rr) {
+        for (int cc = bc; cc < std::min(d.cols, bc + res.pool_cols); ++cc) {
+          if (cell_masked(rr, cc)) continue;
+          const float v = d.values[static_cast<std::size_t>(rr) * d.cols + cc];
+          const bool better = d.pool == PoolMode::Max ? v > best : std::fabs(v) > std::fabs(best);
+          if (!found || better) {
+            best = v;
+            r = rr;
+            c = cc;
+            found = true;
+          }
+        }
+      }
+      block = true;
+    }
+    ImGui::BeginTooltip();
+    const std::string rl = AxisLabel(d.row_tokens, r);
+    if (over_row_label) {
+      ImGui::Text("%s %d  \"%s\"", d.row_axis, r, rl.c_str());
+      ImGui::TextDisabled("click to select this %s", d.row_axis);
+    } else {
+      const std::string cl = AxisLabel(d.col_tokens, c);
+      if (block)
+        ImGui::TextDisabled("block rows %d-%d, cols %d-%d (%s-pooled); its strongest cell:",
+                            (res.hovered_row / res.pool_rows) * res.pool_rows,
+                            std::min(d.rows, (res.hovered_row / res.pool_rows + 1) * res.pool_rows) - 1,
+                            (res.hovered_col / res.pool_cols) * res.pool_cols,
+                            std::min(d.cols, (res.hovered_col / res.pool_cols + 1) * res.pool_cols) - 1,
+                            d.pool == PoolMode::MaxAbs ? "max-|v|" : "max");
+      ImGui::Text("%s %d  \"%s\"", d.row_axis, r, rl.c_str());
+      ImGui::Text("%s %d  \"%s\"", d.col_axis, c, cl.c_str());
+      ImGui::Separator();
+      const std::size_t i = static_cast<std::size_t>(r) * d.cols + c;
+      const bool masked = d.allowed && !d.allowed[i];
+      auto value_line = [&](const char* name, const float* vals) {
+        if (!vals) return;
+        const float v = vals[i];
+        if (!std::isfinite(v)) {
+          ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%-8s non-finite (drawn as masked)", name);
+          return;
+        }
+        std::snprintf(fmt_buf, sizeof fmt_buf, "%%-8s %s", d.value_format);
+        ImGui::Text(fmt_buf, name, v);
+      };
+      if (block && masked) {
+        ImGui::TextDisabled("every cell of this block is masked");
+      } else if (masked) {
+        ImGui::TextDisabled("masked: key not allowed for this query");
+        if (std::strcmp(d.value_name, "weight") == 0) ImGui::TextDisabled("%-8s 0 (exactly)", "weight");
+        for (const HeatmapExtra& e : d.extras)
+          if (e.values && std::strcmp(e.name, "score") == 0) value_line(e.name, e.values);
+      } else {
+        value_line(d.value_name, d.values);
+        for (const HeatmapExtra& e : d.extras) value_line(e.name, e.values);
+      }
+    }
+    ImGui::EndTooltip();
+  }
+
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + size.y));
+  ImGui::Dummy(ImVec2(size.x, 0.0f));
+  ImGui::EndGroup();
+  ImGui::PopID();
+  return res;
+}
+
+}  // namespace attnviz::ui

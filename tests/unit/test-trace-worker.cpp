@@ -20,7 +20,6 @@ TEST_CASE("worker publishes the newest request and keeps the last good trace on 
 
   // A burst of edits: only the last one has to be visible once the worker is idle.
   for (int i = 1; i <= 20; ++i) {
-    r.text = std::string(static_cast<std::size_t>(i), 'x');
     r.text = "";
     for (int k = 0; k < i; ++k) r.text += "w ";
     w.Post(r);

@@ -1,0 +1,453 @@
+// GPT-2 byte-level BPE. See bpe.h for the algorithm; this file follows
+// OpenAI's encoder.py step for step, with two changes that do not change any
+// result: symbols are interned as integer ids, and the "merge every occurrence
+// of the best pair" loop runs on a heap so a long piece (1 MB without a space)
+// costs O(n log n) instead of the reference's O(n^2).
+//
+// Index
+//   [SECTION] UTF-8 decoding
+//   [SECTION] Pre-tokenizer (the regex, by hand)
+//   [SECTION] bytes_to_unicode
+//   [SECTION] Loading vocab.json and merges.txt
+//   [SECTION] BPE merges
+//   [SECTION] Tokenize
+#include "core/text/bpe.h"
+
+#include <algorithm>
+#include <fstream>
+#include <queue>
+#include <sstream>
+
+#include "core/limits.h"
+#include "core/model/json_input.h"
+#include "core/text/unicode_tables.h"
+#include "core/types.h"
+
+namespace attnviz {
+namespace {
+
+// [SECTION] UTF-8 decoding
+
+struct DecodedText {
+  std::vector<char32_t> cps;  // (n) code points
+  std::vector<int> offsets;   // (n + 1) byte offset of each code point, then the text size
+};
+
+// Strict decoding: overlong forms, surrogates and code points past U+10FFFF are
+// errors, as in FindInvalidUtf8 (the reference works on Python str, which can
+// never hold them).
+DecodedText DecodeUtf8(std::string_view text) {
+  if (text.size() > kMaxTextBytes) {
+    throw InputError("text: " + std::to_string(text.size()) + " bytes is more than the " +
+                     std::to_string(kMaxTextBytes) + "-byte limit");
+  }
+  DecodedText d;
+  d.cps.reserve(text.size());
+  d.offsets.reserve(text.size() + 1);
+  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char b0 = s[i];
+    char32_t cp = 0;
+    int len = 0;
+    char32_t min = 0;
+    if (b0 < 0x80) {
+      cp = b0, len = 1;
+    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
+      cp = b0 & 0x1F, len = 2, min = 0x80;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      cp = b0 & 0x0F, len = 3, min = 0x800;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      cp = b0 & 0x07, len = 4, min = 0x10000;
+    } else {
+      throw InputError("text: invalid UTF-8 at byte " + std::to_string(i));
+    }
+    if (i + len > n) throw InputError("text: invalid UTF-8 at byte " + std::to_string(i) + " (truncated sequence)");
+    for (int k = 1; k < len; ++k) {
+      const unsigned char b = s[i + k];
+      if ((b & 0xC0) != 0x80) throw InputError("text: invalid UTF-8 at byte " + std::to_string(i));
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      throw InputError("text: invalid UTF-8 at byte " + std::to_string(i));
+    }
+    d.cps.push_back(cp);
+    d.offsets.push_back(static_cast<int>(i));
+    i += len;
+  }
+  d.offsets.push_back(static_cast<int>(n));
+  return d;
+}
+
+void AppendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// [SECTION] Pre-tokenizer (the regex, by hand)
+//
+// 's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
+// The regex engine tries the alternatives in order at each position and the
+// first that matches wins (findall). Every code point is whitespace, a letter,
+// a number or "other", so some alternative always matches and the matches tile
+// the text. Backtracking only matters in two places, handled explicitly:
+//   - " ?X+" with a space not followed by X falls back to no space, and then
+//     fails, because a space is never X;
+//   - "\s+(?!\S)" gives back the last whitespace when a non-space follows, so
+//     "a   b" is "a", "  ", " b": the last space goes with the next word.
+
+enum class CharClass { Space, Letter, Number, Other };
+
+CharClass Classify(char32_t cp) {
+  if (IsUnicodeWhiteSpace(cp)) return CharClass::Space;
+  if (IsUnicodeLetter(cp)) return CharClass::Letter;
+  if (IsUnicodeNumber(cp)) return CharClass::Number;
+  return CharClass::Other;
+}
+
+// Length in code points of the contraction at i ('s 't 're 've 'm 'll 'd,
+// lower case only, ASCII apostrophe only, as the reference pattern), else 0.
+int ContractionLength(const std::vector<char32_t>& cps, std::size_t i) {
+  const std::size_t n = cps.size();
+  if (cps[i] != U'\'' || i + 1 >= n) return 0;
+  const char32_t a = cps[i + 1];
+  if (a == U's' || a == U't' || a == U'm' || a == U'd') return 2;
+  if (i + 2 >= n) return 0;
+  const char32_t b = cps[i + 2];
+  if ((a == U'r' && b == U'e') || (a == U'v' && b == U'e') || (a == U'l' && b == U'l')) return 3;
+  return 0;
+}
+
+}  // namespace
+
+std::vector<TextSpan> SplitGpt2Pieces(std::string_view text) {
+  const DecodedText d = DecodeUtf8(text);
+  const std::size_t n = d.cps.size();
+  std::vector<CharClass> cls(n);
+  for (std::size_t i = 0; i < n; ++i) cls[i] = Classify(d.cps[i]);
+
+  std::vector<TextSpan> spans;
+  std::size_t i = 0;
+  auto emit = [&](std::size_t from, std::size_t to) {
+    spans.push_back({d.offsets[from], d.offsets[to]});
+    i = to;
+  };
+  while (i < n) {
+    if (const int c = ContractionLength(d.cps, i); c > 0) {
+      emit(i, i + c);
+      continue;
+    }
+    // " ?\p{L}+", " ?\p{N}+", " ?[^\s\p{L}\p{N}]+": a leading U+0020 only
+    // (not any whitespace) joins the run that follows it.
+    const std::size_t j = (d.cps[i] == U' ' && i + 1 < n) ? i + 1 : i;
+    if (cls[j] != CharClass::Space) {
+      const CharClass run = cls[j];
+      std::size_t k = j;
+      while (k < n && cls[k] == run) ++k;
+      emit(i, k);
+      continue;
+    }
+    // Only whitespace starts here (a space followed by whitespace, or another
+    // whitespace character).
+    std::size_t k = i;
+    while (k < n && cls[k] == CharClass::Space) ++k;
+    if (k == n || k - i == 1) {
+      emit(i, k);  // "\s+(?!\S)" at the end of the text, or "\s+" for a single one
+    } else {
+      emit(i, k - 1);  // "\s+(?!\S)": leave the last one for the next piece
+    }
+  }
+  return spans;
+}
+
+// [SECTION] bytes_to_unicode
+//
+// encoder.py: bs = printable ranges '!'..'~', '¡'..'¬', '®'..'ÿ' map to
+// themselves; the other 68 bytes, in increasing order, map to 256, 257, ...
+// so every byte has a visible, non-whitespace stand-in (space is 'Ġ' U+0120).
+const std::array<char32_t, 256>& Gpt2ByteToCodePoint() {
+  static const std::array<char32_t, 256> table = [] {
+    std::array<char32_t, 256> t{};
+    char32_t next = 256;
+    for (int b = 0; b < 256; ++b) {
+      const bool printable = (b >= 0x21 && b <= 0x7E) || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
+      t[b] = printable ? static_cast<char32_t>(b) : next++;
+    }
+    return t;
+  }();
+  return table;
+}
+
+namespace {
+
+// The inverse: -1 for a code point outside the byte alphabet.
+int CodePointToByte(char32_t cp) {
+  static const std::vector<int> inverse = [] {
+    std::vector<int> inv(324, -1);  // the alphabet's largest code point is U+0143
+    const auto& t = Gpt2ByteToCodePoint();
+    for (int b = 0; b < 256; ++b) inv[t[b]] = b;
+    return inv;
+  }();
+  return cp < inverse.size() ? inverse[cp] : -1;
+}
+
+std::string ReadWholeFile(const std::string& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(std::string(what) + ": cannot open '" + path + "'");
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw InputError(std::string(what) + ": cannot read '" + path + "'");
+  if (static_cast<std::uint64_t>(size) > kMaxTokenizerFileBytes) {
+    throw InputError(std::string(what) + ": '" + path + "' is " + std::to_string(size) + " bytes, more than the " +
+                     std::to_string(kMaxTokenizerFileBytes >> 20) + " MiB a tokenizer file may have");
+  }
+  in.seekg(0);
+  std::string data(static_cast<std::size_t>(size), '\0');
+  if (!in.read(data.data(), size)) throw InputError(std::string(what) + ": cannot read '" + path + "'");
+  return data;
+}
+
+// A symbol for an error message: printable, bounded.
+std::string Quote(std::string_view s) {
+  std::string out = "'";
+  for (char ch : s.substr(0, 60)) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    out += c < 0x20 || c == 0x7F ? '?' : ch;
+  }
+  if (s.size() > 60) out += "...";
+  return out + "'";
+}
+
+}  // namespace
+
+// [SECTION] Loading vocab.json and merges.txt
+
+BpeTokenizer BpeTokenizer::FromStrings(std::string_view vocab_json, std::string_view merges_txt,
+                                       std::string_view vocab_name, std::string_view merges_name) {
+  const std::string vname(vocab_name), mname(merges_name);
+  BpeTokenizer t;
+
+  // vocab.json: {"symbol": id, ...}; ids must be 0..V-1, each once, so an id
+  // indexes an embedding row and decodes to exactly one symbol.
+  const nlohmann::json vocab = ParseJsonInput(vocab_json, vname, /*reject_duplicate_keys=*/true);
+  if (!vocab.is_object()) throw InputError(vname + ": expected a JSON object of symbol -> id");
+  if (vocab.empty()) throw InputError(vname + ": the vocabulary is empty");
+  const std::size_t v = vocab.size();
+  t.id_to_symbol_.resize(v);
+  std::vector<bool> seen(v, false);
+  for (const auto& [symbol, id_value] : vocab.items()) {
+    if (!id_value.is_number_integer()) {
+      throw InputError(vname + ": the id of " + Quote(symbol) + " is not an integer");
+    }
+    const long long id = id_value.get<long long>();
+    if (id < 0 || static_cast<std::size_t>(id) >= v) {
+      throw InputError(vname + ": the id of " + Quote(symbol) + " is " + std::to_string(id) + "; ids must be 0.." +
+                       std::to_string(v - 1) + " for " + std::to_string(v) + " entries");
+    }
+    if (seen[id]) {
+      throw InputError(vname + ": id " + std::to_string(id) + " is used by " + Quote(t.id_to_symbol_[id]) +
+                       " and " + Quote(symbol));
+    }
+    seen[id] = true;
+    t.id_to_symbol_[id] = symbol;
+    t.symbol_to_id_.emplace(symbol, static_cast<int>(id));
+  }
+  // Every byte must have its own symbol, or some text could not be encoded.
+  const auto& byte_cp = Gpt2ByteToCodePoint();
+  for (int b = 0; b < 256; ++b) {
+    std::string sym;
+    AppendUtf8(sym, byte_cp[b]);
+    const auto it = t.symbol_to_id_.find(sym);
+    if (it == t.symbol_to_id_.end()) {
+      throw InputError(vname + ": no symbol for byte " + std::to_string(b) + " ('" + sym +
+                       "'); a GPT-2 vocabulary has one for each of the 256 bytes");
+    }
+    t.byte_id_[b] = it->second;
+  }
+
+  // merges.txt: an optional "#version" line, then "left right" per line, best
+  // first. Ranks are the line order. A merge whose halves are not both in the
+  // vocabulary can never fire (every symbol BPE forms is a byte or a merge
+  // result, both in the vocabulary), exactly as in the reference; a merge that
+  // can fire but whose result is missing would make the reference fail with
+  // KeyError, so it is an error here, at load time.
+  std::unordered_map<std::uint64_t, int> line_of_pair;
+  std::size_t pos = 0;
+  int line_no = 0;
+  int rank = 0;
+  while (pos < merges_txt.size()) {
+    std::size_t eol = merges_txt.find('\n', pos);
+    if (eol == std::string_view::npos) eol = merges_txt.size();
+    std::string_view line = merges_txt.substr(pos, eol - pos);
+    pos = eol + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) continue;
+    if (line_no == 1 && line.rfind("#version", 0) == 0) continue;
+    const std::size_t sp = line.find(' ');
+    if (sp == std::string_view::npos || sp == 0 || sp + 1 == line.size() ||
+        line.find(' ', sp + 1) != std::string_view::npos) {
+      throw InputError(mname + " line " + std::to_string(line_no) + ": expected two symbols separated by one space, got " +
+                       Quote(line));
+    }
+    const std::string left(line.substr(0, sp)), right(line.substr(sp + 1));
+    ++t.merge_count_;
+    const int this_rank = rank++;
+    const auto l = t.symbol_to_id_.find(left);
+    const auto r = t.symbol_to_id_.find(right);
+    if (l == t.symbol_to_id_.end() || r == t.symbol_to_id_.end()) continue;  // inert, see above
+    const std::uint64_t key = (std::uint64_t(std::uint32_t(l->second)) << 32) | std::uint32_t(r->second);
+    if (const auto dup = line_of_pair.find(key); dup != line_of_pair.end()) {
+      throw InputError(mname + " line " + std::to_string(line_no) + ": the pair " + Quote(line) + " repeats line " +
+                       std::to_string(dup->second));
+    }
+    line_of_pair.emplace(key, line_no);
+    const auto m = t.symbol_to_id_.find(left + right);
+    if (m == t.symbol_to_id_.end()) {
+      throw InputError(mname + " line " + std::to_string(line_no) + ": merging " + Quote(line) + " gives " +
+                       Quote(left + right) + ", which " + vname + " does not have");
+    }
+    t.merges_.emplace(key, Merge{this_rank, m->second});
+  }
+  return t;
+}
+
+BpeTokenizer BpeTokenizer::FromFiles(const std::string& vocab_path, const std::string& merges_path) {
+  const std::string vocab = ReadWholeFile(vocab_path, "vocab.json");
+  const std::string merges = ReadWholeFile(merges_path, "merges.txt");
+  return FromStrings(vocab, merges, vocab_path, merges_path);
+}
+
+int BpeTokenizer::IdOf(std::string_view symbol) const {
+  const auto it = symbol_to_id_.find(std::string(symbol));
+  return it == symbol_to_id_.end() ? -1 : it->second;
+}
+
+std::string BpeTokenizer::DecodeBytes(int id) const {
+  const std::string& sym = id_to_symbol_.at(static_cast<std::size_t>(id));
+  // The symbol is valid UTF-8 (nlohmann checked it); map each code point back
+  // to its byte. A code point outside the alphabet (a special token such as
+  // "<|endoftext|>" is all ASCII, so this is rare) is kept as its own UTF-8.
+  std::string out;
+  const DecodedText d = DecodeUtf8(sym);
+  for (char32_t cp : d.cps) {
+    const int b = CodePointToByte(cp);
+    if (b >= 0) {
+      out += static_cast<char>(b);
+    } else {
+      AppendUtf8(out, cp);
+    }
+  }
+  return out;
+}
+
+// [SECTION] BPE merges
+//
+// The reference: while some adjacent pair has a rank, take the lowest-ranked
+// pair and replace every occurrence of it, scanning left to right, without
+// overlap ("a a a" with merge "a a" becomes "aa a"). Here, one heap entry per
+// adjacent pair; all entries of the lowest rank are one pair (ranks are
+// unique), so popping that rank's entries, sorting them by position and
+// merging the ones still intact left to right is the reference's pass. Pairs
+// created by the pass contain the merged symbol, which is longer than either
+// half, so they can never be the pair being merged: pushing them during the
+// pass cannot change it.
+void BpeTokenizer::EncodePiece(std::string_view piece, std::vector<std::pair<int, int>>* out) const {
+  const int n = static_cast<int>(piece.size());
+  if (n == 0) return;
+  std::vector<int> sym(n), bytes(n, 1), prev(n), next(n);
+  std::vector<bool> alive(n, true);
+  for (int i = 0; i < n; ++i) {
+    sym[i] = byte_id_[static_cast<unsigned char>(piece[i])];
+    prev[i] = i - 1;
+    next[i] = i + 1 < n ? i + 1 : -1;
+  }
+  struct Candidate {
+    int rank;
+    int left;        // node index of the left symbol
+    int right;       // node index of the right symbol when pushed
+    int left_sym;    // symbols when pushed: the entry is stale if either changed
+    int right_sym;
+    bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : left > o.left; }
+  };
+  std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> heap;
+  auto push_pair = [&](int left) {
+    if (left < 0) return;
+    const int right = next[left];
+    if (right < 0) return;
+    const std::uint64_t key = (std::uint64_t(std::uint32_t(sym[left])) << 32) | std::uint32_t(sym[right]);
+    const auto it = merges_.find(key);
+    if (it != merges_.end()) heap.push({it->second.rank, left, right, sym[left], sym[right]});
+  };
+  auto intact = [&](const Candidate& c) {
+    return alive[c.left] && next[c.left] == c.right && sym[c.left] == c.left_sym && sym[c.right] == c.right_sym;
+  };
+  for (int i = 0; i + 1 < n; ++i) push_pair(i);
+
+  std::vector<Candidate> pass;
+  while (!heap.empty()) {
+    const int rank = heap.top().rank;
+    pass.clear();
+    while (!heap.empty() && heap.top().rank == rank) {
+      pass.push_back(heap.top());
+      heap.pop();
+    }
+    // Already sorted by position: the heap breaks rank ties by node index, and
+    // node indices are in text order (a merged node keeps its left index).
+    std::vector<int> merged_nodes;
+    for (const Candidate& c : pass) {
+      if (!intact(c)) continue;  // stale, or consumed by the previous merge of this pass
+      const int l = c.left, r = c.right;
+      sym[l] = merges_.at((std::uint64_t(std::uint32_t(c.left_sym)) << 32) | std::uint32_t(c.right_sym)).merged;
+      bytes[l] += bytes[r];
+      alive[r] = false;
+      next[l] = next[r];
+      if (next[r] >= 0) prev[next[r]] = l;
+      merged_nodes.push_back(l);
+    }
+    for (int l : merged_nodes) {
+      if (!alive[l]) continue;
+      push_pair(prev[l]);
+      push_pair(l);
+    }
+  }
+  for (int i = 0; i >= 0; i = next[i]) out->push_back({bytes[i], sym[i]});
+}
+
+// [SECTION] Tokenize
+
+std::vector<Token> BpeTokenizer::Tokenize(std::string_view text) const {
+  std::vector<Token> tokens;
+  std::vector<std::pair<int, int>> pieces;
+  for (const TextSpan& span : SplitGpt2Pieces(text)) {
+    pieces.clear();
+    EncodePiece(text.substr(span.start, span.end - span.start), &pieces);
+    int start = span.start;
+    for (const auto& [len, id] : pieces) {
+      Token tok;
+      tok.start = start;
+      tok.end = start + len;
+      tok.text = std::string(text.substr(start, len));
+      tok.id = id;
+      tokens.push_back(std::move(tok));
+      start += len;
+    }
+  }
+  return tokens;
+}
+
+}  // namespace attnviz

@@ -96,13 +96,14 @@ Rgb8 LabelColorOn(Rgb8 background);
 // screen, cells too small for a hatch use the plain grey.
 inline constexpr Rgb8 kMaskedCellColor{0xdc, 0xdc, 0xdc};
 inline constexpr Rgb8 kMaskedHatchColor{0xa0, 0xa0, 0xa0};
-// Whether pixel (x, y) of a masked cell lies on a hatch line, for a hatch
-// period in pixels (the exporter uses 6 px at 1x, scaled with the figure).
-inline bool MaskedHatchAt(int x, int y, int period) {
+// Whether pixel (x, y) of a masked cell lies on a hatch line: lines run at 45
+// degrees every `period` pixels, `thickness` pixels wide (the exporter uses a
+// 6 px period and 1 px lines at 1x, both scaled with the figure).
+inline bool MaskedHatchAt(int x, int y, int period, int thickness = 1) {
   if (period < 2) return false;
   int m = (x + y) % period;
   if (m < 0) m += period;
-  return m == 0;
+  return m < thickness;
 }
 
 // [SECTION] Head colours

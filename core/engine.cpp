@@ -202,7 +202,7 @@ TracePtr RunTraceWith(const Request& r, const WeightSource& source) {
       ht.weights = std::move(steps.weights);
       ht.output = std::move(steps.output);
       ht.empty_rows = std::move(steps.empty_rows);
-      if (!ht.Q.allFinite() || !ht.scores.allFinite() || !ht.logits.allFinite() || !ht.output.allFinite()) overflow = true;
+      if (!steps.finite || !ht.Q.allFinite()) overflow = true;
     });
 
     lt.concat.resize(n, H * dk);

@@ -48,7 +48,10 @@ std::string DescribeMask(const MaskSpec& m) {
     case MaskPattern::Sliding: s += " + sliding w=" + std::to_string(m.window); break;
     case MaskPattern::GlobalLocal: {
       s += " + global-local w=" + std::to_string(m.window) + " G={";
-      for (std::size_t i = 0; i < m.globals.size(); ++i) s += (i ? "," : "") + std::to_string(m.globals[i]);
+      for (std::size_t i = 0; i < m.globals.size(); ++i) {
+        if (i) s += ',';
+        s += std::to_string(m.globals[i]);
+      }
       s += "}";
       break;
     }

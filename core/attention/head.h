@@ -12,6 +12,7 @@ struct HeadSteps {
   Mat weights;  // (N, N) row softmax over allowed keys, max-subtracted; exactly 0 where masked
   Mat output;   // (N, dv) weights V
   std::vector<int> empty_rows;
+  bool finite = true;  // false when scores, logits or output overflowed float
 };
 
 // q: (N, dk), k: (N, dk), v: (N, dv), mask: (N, N), bias: (N, N) or empty for zeros.

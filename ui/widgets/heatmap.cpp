@@ -197,6 +197,8 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
   if (has_data) ClampView(view, d.rows, d.cols);
   const ImVec2 pmin(origin.x + row_margin, origin.y + header_h + col_margin);
   const ImVec2 pmax(pmin.x + plot_w, origin.y + size.y);
+  res.plot_min = pmin;
+  res.plot_max = pmax;
   const float fb_scale = std::max(1.0f, io.DisplayFramebufferScale.y);
 
   // -- Texture: pool to the pixels the whole matrix covers at this zoom (and to the renderer's limit).

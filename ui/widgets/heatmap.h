@@ -88,6 +88,7 @@ struct HeatmapResult {
   bool focused = false;          // hovered or clicked this frame: the shell makes it Ctrl+E's target
   int pool_rows = 1;             // pooling factor currently shown (1 = every cell has its texel)
   int pool_cols = 1;
+  ImVec2 plot_min, plot_max;     // the matrix area on screen (for overlays, tests)
 };
 
 class Heatmap {

@@ -97,6 +97,7 @@ TokenStripResult TokenStrip::Draw(const char* id, const TokenStripData& d, float
     return res;
   }
   const ImVec2 origin = ImGui::GetCursorScreenPos();
+  origin_ = origin;
   const float content_h = rects_.back().w;
   const bool released = ImGui::InvisibleButton("##chips", ImVec2(inner_w, content_h));
   const bool hovered = ImGui::IsItemHovered();

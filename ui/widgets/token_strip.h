@@ -53,6 +53,7 @@ class TokenStrip {
   // Chip rectangles relative to the strip's top-left, for tests and for other
   // widgets that want to point at a token. Valid after Draw.
   const std::vector<ImVec4>& chip_rects() const { return rects_; }
+  ImVec2 origin() const { return origin_; }  // screen position chip_rects() are relative to
   int lines() const { return lines_; }
   int chips_drawn_last_frame() const { return chips_drawn_; }
 
@@ -68,6 +69,7 @@ class TokenStrip {
   float laid_font_ = -1.0f;
   int lines_ = 0;
   int chips_drawn_ = 0;
+  ImVec2 origin_;
 };
 
 }  // namespace attnviz::ui

@@ -1,0 +1,678 @@
+// Widgets on a renderer-less ImGui context: real input (mouse position and
+// buttons set between frames, as a backend would), real layout, and checks
+// against independent computations.
+//
+// Index:
+//   [SECTION] Frame harness
+//   [SECTION] Pooling and baking (pure functions)
+//   [SECTION] Colorbar ticks
+//   [SECTION] Heatmap
+//   [SECTION] Attention arcs
+//   [SECTION] Token strip
+//   [SECTION] Matrix table
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "core/figure/colormap.h"
+#include "ui/texture_service.h"
+#include "ui/widgets/arcs.h"
+#include "ui/widgets/colorbar.h"
+#include "ui/widgets/heatmap.h"
+#include "ui/widgets/heatmap_texture.h"
+#include "ui/widgets/matrix.h"
+#include "ui/widgets/token_strip.h"
+
+using namespace attnviz;
+using namespace attnviz::ui;
+
+namespace {
+
+// [SECTION] Frame harness
+
+// A texture service that records what it was asked, to check the cache.
+class CountingTextureService final : public TextureService {
+ public:
+  ImTextureID Create(int w, int h, const std::uint8_t*) override {
+    ++creates;
+    last_w = w;
+    last_h = h;
+    return reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(++next));
+  }
+  void Update(ImTextureID, int w, int h, const std::uint8_t*) override {
+    ++updates;
+    last_w = w;
+    last_h = h;
+  }
+  void Destroy(ImTextureID) override { ++destroys; }
+  int creates = 0, updates = 0, destroys = 0, last_w = 0, last_h = 0;
+  std::uintptr_t next = 0;
+};
+
+// One ImGui context per test, with the default font; frames run a callback
+// inside a full-screen window. Input is set before NewFrame, as a backend does.
+struct ImGuiHarness {
+  ImGuiHarness(float w = 1280, float h = 900) {
+    IMGUI_CHECKVERSION();
+    ctx = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(w, h);
+    io.DeltaTime = 1.0f / 60.0f;
+    unsigned char* pixels;
+    int tw, th;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &tw, &th);
+    io.MousePos = ImVec2(-1, -1);
+  }
+  ~ImGuiHarness() { ImGui::DestroyContext(ctx); }
+
+  void Frame(const std::function<void()>& body) {
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImGui::GetIO().DisplaySize);
+    ImGui::Begin("test", nullptr, ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings);
+    body();
+    ImGui::End();
+    ImGui::Render();
+    // Clear one-frame inputs.
+    ImGui::GetIO().MouseWheel = 0.0f;
+  }
+  // Mouse helpers: state for the next frame.
+  void MoveTo(ImVec2 p) { ImGui::GetIO().MousePos = p; }
+  void Down(bool d) { ImGui::GetIO().MouseDown[0] = d; }
+  void Ctrl(bool c) { ImGui::GetIO().KeyCtrl = c; }
+
+  ImGuiContext* ctx;
+};
+
+// Row-softmax of random logits: a plausible attention matrix.
+std::vector<float> RandomAttention(int n, unsigned seed, float sharpness) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> nd(0.0f, sharpness);
+  std::vector<float> w(static_cast<std::size_t>(n) * n);
+  for (int i = 0; i < n; ++i) {
+    float mx = -1e30f;
+    for (int j = 0; j < n; ++j) mx = std::max(mx, w[i * n + j] = nd(rng));
+    double sum = 0;
+    for (int j = 0; j < n; ++j) sum += (w[i * n + j] = std::exp(w[i * n + j] - mx));
+    for (int j = 0; j < n; ++j) w[i * n + j] = static_cast<float>(w[i * n + j] / sum);
+  }
+  return w;
+}
+
+std::vector<Token> MakeTokens(int n) {
+  std::vector<Token> t(n);
+  int pos = 0;
+  for (int i = 0; i < n; ++i) {
+    t[i].text = "tok" + std::to_string(i % 37);
+    t[i].start = pos;
+    t[i].end = pos + static_cast<int>(t[i].text.size());
+    pos = t[i].end + 1;
+  }
+  return t;
+}
+
+ImVec2 CellCentre(const HeatmapResult& r, int rows, int cols, int row, int col) {
+  // At zoom 1 the matrix fills the plot exactly.
+  const float cw = (r.plot_max.x - r.plot_min.x) / cols, ch = (r.plot_max.y - r.plot_min.y) / rows;
+  return ImVec2(r.plot_min.x + (col + 0.5f) * cw, r.plot_min.y + (row + 0.5f) * ch);
+}
+
+}  // namespace
+
+// [SECTION] Pooling and baking (pure functions)
+
+TEST_CASE("PoolMatrix keeps the maximum of every block, edge blocks included", "[widgets][pool]") {
+  // 7 x 5 matrix with distinct values, pooled 3 x 2: blocks are computed here with plain loops.
+  const int rows = 7, cols = 5, fr = 3, fc = 2;
+  std::vector<float> v(rows * cols);
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> u(-5.0f, 5.0f);
+  for (float& x : v) x = u(rng);
+  const PooledMatrix p = PoolMatrix(v.data(), nullptr, rows, cols, fr, fc, PoolMode::Max);
+  REQUIRE(p.rows == 3);  // ceil(7/3)
+  REQUIRE(p.cols == 3);  // ceil(5/2)
+  for (int br = 0; br < p.rows; ++br)
+    for (int bc = 0; bc < p.cols; ++bc) {
+      float best = -std::numeric_limits<float>::infinity();
+      for (int r = br * fr; r < std::min(rows, (br + 1) * fr); ++r)
+        for (int c = bc * fc; c < std::min(cols, (bc + 1) * fc); ++c) best = std::max(best, v[r * cols + c]);
+      // Exact: pooling copies a value, it computes nothing.
+      CHECK(p.valid[br * p.cols + bc] == 1);
+      CHECK(p.values[br * p.cols + bc] == best);
+    }
+}
+
+TEST_CASE("PoolMatrix MaxAbs keeps the signed value of largest magnitude", "[widgets][pool]") {
+  const float v[] = {0.5f, -3.0f, 2.0f, 1.0f,   // block (0,0) = {0.5,-3,0.1,0.2} -> -3; block (0,1) = {2,1,-1,2.5} -> 2.5
+                     0.1f, 0.2f, -1.0f, 2.5f};
+  const PooledMatrix p = PoolMatrix(v, nullptr, 2, 4, 2, 2, PoolMode::MaxAbs);
+  REQUIRE(p.rows == 1);
+  REQUIRE(p.cols == 2);
+  CHECK(p.values[0] == -3.0f);
+  CHECK(p.values[1] == 2.5f);
+  const PooledMatrix q = PoolMatrix(v, nullptr, 2, 4, 2, 2, PoolMode::Max);
+  CHECK(q.values[0] == 0.5f);
+}
+
+TEST_CASE("PoolMatrix ignores masked and non-finite cells and counts the non-finite ones", "[widgets][pool]") {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  // 2 x 4, pooled 2 x 2. Block 0: the 9 is masked, the inf is non-finite -> max of {1, 2} = 2.
+  // Block 1: everything masked or NaN -> invalid (drawn as masked).
+  const float v[] = {1.0f, 9.0f, nan, 4.0f,
+                     inf, 2.0f, 7.0f, nan};
+  const std::uint8_t allowed[] = {1, 0, 1, 0,
+                                  1, 1, 0, 1};
+  const PooledMatrix p = PoolMatrix(v, allowed, 2, 4, 2, 2, PoolMode::Max);
+  REQUIRE(p.cols == 2);
+  CHECK(p.valid[0] == 1);
+  CHECK(p.values[0] == 2.0f);
+  CHECK(p.valid[1] == 0);
+  CHECK(p.nonfinite_cells == 3);  // inf (allowed), NaN at (0,2) (allowed), NaN at (1,3) (allowed)
+  // Factor 1 is the identity on allowed finite cells.
+  const PooledMatrix id = PoolMatrix(v, allowed, 2, 4, 1, 1, PoolMode::Max);
+  CHECK(id.valid[0] == 1);
+  CHECK(id.values[0] == 1.0f);
+  CHECK(id.valid[1] == 0);
+  CHECK(id.valid[2] == 0);
+}
+
+TEST_CASE("PoolFactorFor gives the smallest factor that fits the budget", "[widgets][pool]") {
+  for (int n : {1, 7, 16, 255, 256, 257, 1024, 4096})
+    for (int budget : {1, 3, 100, 256, 400, 5000}) {
+      const int f = PoolFactorFor(n, budget);
+      CHECK((n + f - 1) / f <= budget);
+      if (f > 1) CHECK((n + f - 2) / (f - 1) > budget);  // f - 1 would not fit
+    }
+}
+
+TEST_CASE("BakeHeatmapRgba uses the shared colormap table and the masked grey", "[widgets][pool]") {
+  const float v[] = {0.0f, 0.25f, 0.999f, 1.0f};
+  const std::uint8_t allowed[] = {1, 1, 0, 1};
+  const PooledMatrix p = PoolMatrix(v, allowed, 1, 4, 1, 1, PoolMode::Max);
+  const auto rgba = BakeHeatmapRgba(p, Colormap::Magma, 0.0f, 1.0f);
+  REQUIRE(rgba.size() == 16);
+  for (int i = 0; i < 4; ++i) {
+    const Rgb8 want = allowed[i] ? ColormapTable(Colormap::Magma)[ColormapIndex(v[i], 0.0f, 1.0f)] : kMaskedCellColor;
+    CHECK(rgba[i * 4 + 0] == want.r);
+    CHECK(rgba[i * 4 + 1] == want.g);
+    CHECK(rgba[i * 4 + 2] == want.b);
+    CHECK(rgba[i * 4 + 3] == 255);
+  }
+}
+
+// [SECTION] Colorbar ticks
+
+TEST_CASE("NiceTicks are round, evenly spaced and inside the range", "[widgets][colorbar]") {
+  float t[16];
+  int n = NiceTicks(0.0f, 1.0f, 6, t);
+  REQUIRE(n == 6);
+  for (int i = 0; i < n; ++i) CHECK(t[i] == Approx(0.2 * i).margin(1e-6));
+  n = NiceTicks(-1.0f, 1.0f, 5, t);
+  REQUIRE(n == 5);
+  CHECK(t[2] == 0.0f);
+  for (float lo : {-3.7f, 0.013f, -120.0f})
+    for (float hi : {4.2f, 0.9f, 330.0f}) {
+      if (hi <= lo) continue;
+      for (int max_ticks : {2, 5, 11}) {
+        n = NiceTicks(lo, hi, max_ticks, t);
+        CHECK(n >= 1);
+        CHECK(n <= max_ticks);
+        for (int i = 0; i < n; ++i) {
+          CHECK(t[i] >= lo - 1e-4f * (hi - lo));
+          CHECK(t[i] <= hi + 1e-4f * (hi - lo));
+          if (i > 1) CHECK(t[i] - t[i - 1] == Approx(t[1] - t[0]).epsilon(1e-3));
+        }
+      }
+    }
+  CHECK(NiceTicks(1.0f, 1.0f, 5, t) == 1);  // degenerate range: one label, no division by zero
+}
+
+TEST_CASE("DrawColorbar reports the value under the mouse", "[widgets][colorbar]") {
+  ImGuiHarness h;
+  ImVec2 pos;
+  float got = 0;
+  const ColorScale scale{Colormap::Viridis, 0.0f, 10.0f};
+  for (int f = 0; f < 3; ++f) {
+    h.Frame([&] {
+      pos = ImGui::GetCursorScreenPos();
+      got = DrawColorbar("##cb", scale, ColorbarOrientation::Horizontal, ImVec2(400, 0));
+    });
+    h.MoveTo(ImVec2(pos.x + 200, pos.y + 5));  // the middle of the bar
+  }
+  // Bar spans [pad, 400 - pad] with symmetric label padding, so the middle is 5.
+  CHECK(got == Approx(5.0f).margin(0.1f));
+}
+
+// [SECTION] Heatmap
+
+TEST_CASE("Heatmap hover reports the cell under the mouse and a click selects its row", "[widgets][heatmap]") {
+  ImGuiHarness h;
+  NullTextureService textures;
+  Heatmap heatmap(textures);
+  HeatmapView view;
+  const int n = 16;
+  const auto w = RandomAttention(n, 3, 1.0f);
+  const auto tokens = MakeTokens(n);
+  HeatmapData d;
+  d.values = w.data();
+  d.rows = d.cols = n;
+  d.row_tokens = d.col_tokens = tokens;
+  HeatmapResult r;
+  auto frame = [&] { h.Frame([&] { r = heatmap.Draw("##hm", d, view, ImVec2(600, 600)); }); };
+  frame();
+  REQUIRE(r.plot_max.x > r.plot_min.x + 100);
+  CHECK(r.pool_rows == 1);
+  CHECK(r.pool_cols == 1);
+
+  for (auto [row, col] : {std::pair{5, 9}, std::pair{0, 0}, std::pair{15, 15}, std::pair{12, 3}}) {
+    h.MoveTo(CellCentre(r, n, n, row, col));
+    frame();
+    CHECK(r.hovered_row == row);
+    CHECK(r.hovered_col == col);
+    CHECK(r.focused);
+    CHECK(r.clicked_row == -1);
+  }
+
+  h.MoveTo(CellCentre(r, n, n, 7, 2));
+  frame();
+  h.Down(true);
+  frame();
+  CHECK(r.clicked_row == -1);  // press alone does not select
+  h.Down(false);
+  frame();
+  CHECK(r.clicked_row == 7);
+  frame();
+  CHECK(r.clicked_row == -1);  // once
+
+  // Outside the widget: nothing hovered, not focused.
+  h.MoveTo(ImVec2(1200, 880));
+  frame();
+  CHECK(r.hovered_row == -1);
+  CHECK_FALSE(r.focused);
+}
+
+TEST_CASE("Heatmap zooms around the cursor, pans by dragging (no click) and fits on double-click", "[widgets][heatmap]") {
+  ImGuiHarness h;
+  NullTextureService textures;
+  Heatmap heatmap(textures);
+  HeatmapView view;
+  const int n = 64;
+  const auto w = RandomAttention(n, 4, 1.0f);
+  HeatmapData d;
+  d.values = w.data();
+  d.rows = d.cols = n;
+  HeatmapResult r;
+  auto frame = [&] { h.Frame([&] { r = heatmap.Draw("##hm", d, view, ImVec2(700, 700)); }); };
+  frame();
+  const ImVec2 p = CellCentre(r, n, n, 40, 20);
+  h.MoveTo(p);
+  frame();
+  REQUIRE(r.hovered_row == 40);
+  REQUIRE(r.hovered_col == 20);
+  ImGui::GetIO().MouseWheel = 3.0f;
+  frame();
+  CHECK(view.zoom == Approx(std::pow(1.2f, 3.0f)).epsilon(1e-4));
+  frame();
+  // The cell under the cursor stays under the cursor.
+  CHECK(r.hovered_row == 40);
+  CHECK(r.hovered_col == 20);
+
+  // Drag 60 px left: the view moves right, and the release is not a click.
+  const float cx = view.center_x;
+  h.Down(true);
+  frame();
+  for (int i = 1; i <= 6; ++i) {
+    h.MoveTo(ImVec2(p.x - 10.0f * i, p.y));
+    frame();
+  }
+  h.Down(false);
+  frame();
+  CHECK(r.clicked_row == -1);
+  CHECK(view.center_x > cx);
+  // Cell width at this zoom is 700/64*1.728 px: 60 px is 60/cw columns of 64.
+  const float cw = (r.plot_max.x - r.plot_min.x) / (n / view.zoom);
+  CHECK(view.center_x - cx == Approx(60.0f / cw / n).epsilon(0.02));
+
+  // Double-click fits again.
+  for (int k = 0; k < 2; ++k) {
+    h.Down(true);
+    frame();
+    h.Down(false);
+    frame();
+  }
+  CHECK(view.zoom == 1.0f);
+  CHECK(view.center_x == 0.5f);
+  CHECK(view.center_y == 0.5f);
+}
+
+TEST_CASE("Heatmap rebuilds its texture only when contents, colormap or range change", "[widgets][heatmap]") {
+  ImGuiHarness h;
+  CountingTextureService textures;
+  HeatmapView view;
+  const int n = 32;
+  auto w = RandomAttention(n, 5, 1.0f);
+  HeatmapData d;
+  d.values = w.data();
+  d.rows = d.cols = n;
+  {
+    Heatmap heatmap(textures);
+    auto frame = [&] { h.Frame([&] { heatmap.Draw("##hm", d, view, ImVec2(500, 500)); }); };
+    for (int i = 0; i < 5; ++i) frame();
+    CHECK(heatmap.texture_builds() == 1);
+    CHECK(textures.last_w == n);
+    CHECK(textures.last_h == n);
+    d.scale.map = Colormap::Magma;
+    frame();
+    frame();
+    CHECK(heatmap.texture_builds() == 2);
+    d.scale.vmax = 0.5f;
+    frame();
+    CHECK(heatmap.texture_builds() == 3);
+    d.generation = 9;
+    frame();
+    CHECK(heatmap.texture_builds() == 4);
+    // Same address, new contents, same generation: the sampled cells still notice.
+    w = RandomAttention(n, 6, 1.0f);
+    d.values = w.data();
+    frame();
+    CHECK(heatmap.texture_builds() == 5);
+    CHECK(textures.creates == 1);  // same size: updated in place
+    CHECK(textures.updates == 4);
+  }
+  CHECK(textures.destroys == 1);  // the widget frees its texture
+}
+
+TEST_CASE("Heatmap max-pools when the matrix has more cells than pixels and says by how much", "[widgets][heatmap]") {
+  ImGuiHarness h;
+  CountingTextureService textures;
+  Heatmap heatmap(textures);
+  HeatmapView view;
+  const int n = 1024;
+  const auto w = RandomAttention(n, 8, 2.0f);
+  HeatmapData d;
+  d.values = w.data();
+  d.rows = d.cols = n;
+  HeatmapResult r;
+  auto frame = [&] { h.Frame([&] { r = heatmap.Draw("##hm", d, view, ImVec2(500, 500)); }); };
+  frame();
+  const int px = static_cast<int>(r.plot_max.y - r.plot_min.y);
+  REQUIRE(px < n);
+  CHECK(r.pool_rows == PoolFactorFor(n, px));
+  CHECK(r.pool_rows > 1);
+  CHECK(textures.last_h == (n + r.pool_rows - 1) / r.pool_rows);
+  CHECK(textures.last_h <= px);  // never more texels than pixels: nothing is dropped by sampling
+  // Zooming in needs less pooling, and the texture follows.
+  ImGui::GetIO().MouseWheel = 10.0f;
+  h.MoveTo(ImVec2((r.plot_min.x + r.plot_max.x) / 2, (r.plot_min.y + r.plot_max.y) / 2));
+  frame();
+  frame();
+  CHECK(view.zoom > 4.0f);
+  CHECK(r.pool_rows == PoolFactorFor(n, static_cast<int>(px * view.zoom)));
+  CHECK(r.pool_rows < PoolFactorFor(n, px));
+}
+
+TEST_CASE("Heatmap survives masked rows, non-finite values and empty input", "[widgets][heatmap]") {
+  ImGuiHarness h;
+  NullTextureService textures;
+  Heatmap heatmap(textures);
+  HeatmapView view;
+  const int n = 8;
+  std::vector<float> w(n * n, 0.125f);
+  std::vector<std::uint8_t> allowed(n * n, 1);
+  for (int j = 0; j < n; ++j) allowed[3 * n + j] = 0;  // an empty query row
+  w[5 * n + 5] = std::numeric_limits<float>::quiet_NaN();
+  const std::vector<float> scores(n * n, 1.5f);
+  HeatmapData d;
+  d.values = w.data();
+  d.allowed = allowed.data();
+  d.rows = d.cols = n;
+  d.extras = {{"score", scores.data()}};
+  HeatmapResult r;
+  h.Frame([&] { r = heatmap.Draw("##hm", d, view, ImVec2(400, 400)); });
+  // Hover the masked row and the NaN cell: tooltips must build without trouble.
+  for (auto [row, col] : {std::pair{3, 2}, std::pair{5, 5}}) {
+    h.MoveTo(CellCentre(r, n, n, row, col));
+    h.Frame([&] { r = heatmap.Draw("##hm", d, view, ImVec2(400, 400)); });
+    CHECK(r.hovered_row == row);
+  }
+  HeatmapData empty;
+  h.Frame([&] { r = heatmap.Draw("##empty", empty, view); });
+  CHECK(r.hovered_row == -1);
+}
+
+// [SECTION] Attention arcs
+
+namespace {
+struct ArcsFixture {
+  explicit ArcsFixture(int n, int heads = 8, float sharpness = 3.0f) : tokens(MakeTokens(n)) {
+    for (int hd = 0; hd < heads; ++hd) weights.push_back(RandomAttention(n, 100 + hd, sharpness));
+    for (auto& w : weights) ptrs.push_back(w.data());
+    data.tokens = tokens;
+    data.head_weights = ptrs;
+  }
+  std::vector<Token> tokens;
+  std::vector<std::vector<float>> weights;
+  std::vector<const float*> ptrs;
+  ArcsData data;
+};
+}  // namespace
+
+TEST_CASE("Arcs draw exactly the arcs above the threshold of the shown heads", "[widgets][arcs]") {
+  ImGuiHarness h;
+  ArcsFixture fx(24);
+  ArcsView view;
+  view.min_weight = 0.05f;
+  fx.data.selected_query = 7;
+  ArcsResult r;
+  auto frame = [&] { h.Frame([&] { r = DrawAttentionArcs("##arcs", fx.data, view, ImVec2(900, 700)); }); };
+  auto expected = [&](auto visible) {
+    int count = 0;
+    for (int hd = 0; hd < 8; ++hd)
+      if (visible(hd))
+        for (int k = 0; k < 24; ++k) count += fx.weights[hd][7 * 24 + k] >= view.min_weight;
+    return count;
+  };
+  frame();
+  CHECK(r.arcs_drawn == expected([](int) { return true; }));
+  CHECK(r.arcs_drawn > 0);
+  view.hidden_heads = 0b10110010;
+  frame();
+  CHECK(r.arcs_drawn == expected([&](int hd) { return !((view.hidden_heads >> hd) & 1); }));
+  view.all_heads = false;
+  view.solo_head = 3;
+  frame();
+  CHECK(r.arcs_drawn == expected([](int hd) { return hd == 3; }));
+  fx.data.selected_query = -1;
+  frame();
+  CHECK(r.arcs_drawn == 0);
+}
+
+TEST_CASE("Arcs: hovering the query column reports tokens in order and a click selects", "[widgets][arcs]") {
+  ImGuiHarness h;
+  ArcsFixture fx(10);
+  ArcsView view;
+  fx.data.show_head_chips = false;  // the arcs area starts at the cursor
+  ArcsResult r;
+  ImVec2 origin;
+  auto frame = [&] {
+    h.Frame([&] {
+      origin = ImGui::GetCursorScreenPos();
+      r = DrawAttentionArcs("##arcs", fx.data, view, ImVec2(800, 600));
+    });
+  };
+  frame();
+  std::vector<int> seen;
+  for (float y = origin.y; y < origin.y + 600; y += 3.0f) {
+    h.MoveTo(ImVec2(origin.x + 8.0f, y));
+    frame();
+    if (r.hovered_token >= 0 && (seen.empty() || seen.back() != r.hovered_token)) seen.push_back(r.hovered_token);
+  }
+  std::vector<int> want(10);
+  for (int i = 0; i < 10; ++i) want[i] = i;
+  CHECK(seen == want);
+  // Hovering a query previews its arcs even with nothing selected.
+  CHECK(r.arcs_drawn == 0);  // the last position is below the tokens
+  float y6 = 0;
+  for (float y = origin.y; y < origin.y + 600; y += 3.0f) {
+    h.MoveTo(ImVec2(origin.x + 8.0f, y));
+    frame();
+    if (r.hovered_token == 6) {
+      y6 = y;
+      break;
+    }
+  }
+  REQUIRE(r.hovered_token == 6);
+  CHECK(r.arcs_drawn > 0);
+  h.MoveTo(ImVec2(origin.x + 8.0f, y6));
+  h.Down(true);
+  frame();
+  h.Down(false);
+  frame();
+  CHECK(r.clicked_token == 6);
+}
+
+TEST_CASE("Arcs stay bounded at N = 1024 and report vertex counts", "[widgets][arcs][perf]") {
+  for (int n : {16, 256, 1024}) {
+    ImGuiHarness h;
+    // Low sharpness: nearly uniform rows, the worst case for "how many arcs pass the threshold".
+    ArcsFixture fx(n, 8, 0.5f);
+    ArcsView view;
+    view.min_weight = 0.001f;  // the lowest the slider allows
+    fx.data.selected_query = n / 2;
+    ArcsResult r;
+    h.Frame([&] { r = DrawAttentionArcs("##arcs", fx.data, view, ImVec2(1000, 800)); });
+    h.Frame([&] { r = DrawAttentionArcs("##arcs", fx.data, view, ImVec2(1000, 800)); });
+    INFO("n = " << n << ": " << r.arcs_drawn << " arcs, " << r.vertices << " vertices");
+    WARN("arcs n=" << n << " min_w=0.001: " << r.arcs_drawn << " arcs, " << r.vertices << " vertices");
+    CHECK(r.arcs_drawn <= 768);
+    CHECK(r.vertices < 65536);  // one 16-bit-indexed draw list is enough
+    view.min_weight = 0.01f;
+    h.Frame([&] { r = DrawAttentionArcs("##arcs", fx.data, view, ImVec2(1000, 800)); });
+    WARN("arcs n=" << n << " min_w=0.01: " << r.arcs_drawn << " arcs, " << r.vertices << " vertices");
+    CHECK(r.arcs_drawn <= 8 * 100);  // a softmax row has at most 1/0.01 weights >= 0.01
+    view.layout = ArcsLayout::OneLine;
+    h.Frame([&] { r = DrawAttentionArcs("##arcs", fx.data, view, ImVec2(1000, 800)); });
+    WARN("arcs one-line n=" << n << " min_w=0.01: " << r.arcs_drawn << " arcs, " << r.vertices << " vertices");
+    CHECK(r.vertices < 65536);
+  }
+}
+
+// [SECTION] Token strip
+
+TEST_CASE("Token strip: click selects, click again clears, Ctrl+click toggles a global", "[widgets][tokens]") {
+  ImGuiHarness h;
+  TokenStrip strip;
+  const auto tokens = MakeTokens(30);
+  std::vector<int> globals{0};
+  TokenStripData d;
+  d.tokens = tokens;
+  d.globals = globals;
+  d.allow_global_toggle = true;
+  TokenStripResult r;
+  auto frame = [&] { h.Frame([&] { r = strip.Draw("##strip", d); }); };
+  frame();
+  auto centre = [&](int i) {
+    const ImVec4 rc = strip.chip_rects()[i];
+    return ImVec2(strip.origin().x + (rc.x + rc.z) / 2, strip.origin().y + (rc.y + rc.w) / 2);
+  };
+  auto click = [&](int i) {
+    h.MoveTo(centre(i));
+    frame();
+    h.Down(true);
+    frame();
+    h.Down(false);
+    frame();
+  };
+  h.MoveTo(centre(4));
+  frame();
+  CHECK(r.hovered == 4);
+  click(12);
+  CHECK(r.selection_changed);
+  CHECK(r.selected == 12);
+  d.selected = r.selected;
+  click(12);
+  CHECK(r.selection_changed);
+  CHECK(r.selected == -1);
+  d.selected = -1;
+  click(3);
+  CHECK(r.selected == 3);
+  d.selected = 3;
+  h.Ctrl(true);
+  click(9);
+  h.Ctrl(false);
+  CHECK(r.toggled_global == 9);
+  CHECK_FALSE(r.selection_changed);
+  CHECK(r.selected == 3);
+  // Without the global-local mask a Ctrl+click does nothing.
+  d.allow_global_toggle = false;
+  h.Ctrl(true);
+  click(9);
+  h.Ctrl(false);
+  CHECK(r.toggled_global == -1);
+  CHECK_FALSE(r.selection_changed);
+}
+
+TEST_CASE("Token strip at N = 4096 draws only the visible lines", "[widgets][tokens][perf]") {
+  ImGuiHarness h;
+  TokenStrip strip;
+  const auto tokens = MakeTokens(4096);
+  TokenStripData d;
+  d.tokens = tokens;
+  h.Frame([&] { strip.Draw("##strip", d); });
+  h.Frame([&] { strip.Draw("##strip", d); });
+  CHECK(strip.lines() > 50);
+  CHECK(strip.chip_rects().size() == 4096);
+  // 8 lines are visible (plus one margin line each side): at most 10 lines of chips.
+  CHECK(strip.chips_drawn_last_frame() > 0);
+  CHECK(strip.chips_drawn_last_frame() < 4096 / 5);
+  WARN("token strip n=4096: " << strip.lines() << " lines, " << strip.chips_drawn_last_frame() << " chips drawn");
+  // Chips never overlap and stay inside the strip's width.
+  const auto& rc = strip.chip_rects();
+  for (std::size_t i = 1; i < rc.size(); ++i) {
+    if (rc[i].y == rc[i - 1].y) CHECK(rc[i].x >= rc[i - 1].z);
+    else CHECK(rc[i].y > rc[i - 1].y);
+  }
+}
+
+// [SECTION] Matrix table
+
+TEST_CASE("Matrix table hover reports row and column", "[widgets][matrix]") {
+  ImGuiHarness h;
+  const int rows = 6, cols = 4;
+  std::vector<float> m(rows * cols);
+  for (int i = 0; i < rows * cols; ++i) m[i] = std::sin(static_cast<float>(i));
+  const auto tokens = MakeTokens(rows);
+  MatrixData d;
+  d.values = m.data();
+  d.rows = rows;
+  d.cols = cols;
+  d.row_tokens = tokens;
+  d.scale = {Colormap::Diverging, -1.0f, 1.0f};
+  MatrixResult r;
+  ImVec2 origin;
+  auto frame = [&] {
+    h.Frame([&] {
+      origin = ImGui::GetCursorScreenPos();
+      r = DrawMatrixTable("##m", d, ImVec2(600, 400));
+    });
+  };
+  frame();
+  // Scan a vertical line through the last column: rows appear in order.
+  std::vector<int> seen;
+  for (float y = origin.y; y < origin.y + 400; y += 2.0f) {
+    h.MoveTo(ImVec2(origin.x + 20, y));
+    frame();
+    if (r.hovered_row >= 0 && (seen.empty() || seen.back() != r.hovered_row)) seen.push_back(r.hovered_row);
+  }
+  CHECK(seen == std::vector<int>{0, 1, 2, 3, 4, 5});
+}

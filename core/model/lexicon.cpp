@@ -59,21 +59,16 @@ bool EndsWith(const std::string& s, std::string_view suffix) {
 // Morphy's detachment rules (WordNet's morph.c), nouns, verbs and adjectives
 // merged, plus the adverb rules WordNet lacks. A stem shorter than 2 letters
 // is never tried ("is" -> "i" would be silly).
-// -ed/-ing make a verb form and -er/-est an adjective form, but only of a lemma
-// that can be one ("barked" is the verb, though "bark" is mostly a noun; a
-// "runner" is not an adjective): Lookup drops the override otherwise.
 struct SuffixRule {
   std::string_view suffix;
   std::string_view replacement;
   int pos_override;  // -1: keep the entry's shares
 };
 constexpr int kVerb = static_cast<int>(PartOfSpeech::Verb);
+constexpr int kAdv = static_cast<int>(PartOfSpeech::Adv);
 constexpr int kAdj = static_cast<int>(PartOfSpeech::Adj);
 constexpr SuffixRule kSuffixRules[] = {
-    {"ically", "ic", static_cast<int>(PartOfSpeech::Adv)},
-    {"ily", "y", static_cast<int>(PartOfSpeech::Adv)},
-    {"bly", "ble", static_cast<int>(PartOfSpeech::Adv)},
-    {"ly", "", static_cast<int>(PartOfSpeech::Adv)},
+    {"ically", "ic", kAdv}, {"ily", "y", kAdv}, {"bly", "ble", kAdv}, {"ly", "", kAdv},
     {"ies", "y", -1},   {"ches", "ch", -1}, {"shes", "sh", -1}, {"sses", "ss", -1},
     {"xes", "x", -1},   {"zes", "z", -1},   {"men", "man", -1}, {"es", "e", -1},
     {"es", "", -1},     {"s", "", -1},
@@ -101,7 +96,11 @@ Lexicon Lexicon::Parse(std::string_view tsv) {
     };
     if (f.size() != 3 || f[0].empty()) fail("expected 3 tab-separated fields");
     if (f[1] == "form-of") {
-      lex.forms_[std::string(f[0])] = std::string(f[2]);
+      const std::vector<std::string_view> lemma_pos = Split(f[2], ' ');
+      if (lemma_pos.size() > 2 || lemma_pos[0].empty()) fail("expected 'lemma [pos]' after form-of");
+      IrregularForm form{std::string(lemma_pos[0]), -1};
+      if (lemma_pos.size() == 2 && (form.pos = PosIndex(lemma_pos[1])) < 0) fail("unknown part-of-speech tag");
+      lex.forms_[std::string(f[0])] = std::move(form);
       continue;
     }
     LexiconEntry e;
@@ -128,7 +127,7 @@ Lexicon Lexicon::Parse(std::string_view tsv) {
   }
   // A form whose lemma is missing would make Find return nullptr for a listed
   // word: drop it here rather than check at every lookup.
-  std::erase_if(lex.forms_, [&](const auto& kv) { return !lex.entries_.count(kv.second); });
+  std::erase_if(lex.forms_, [&](const auto& kv) { return !lex.entries_.count(kv.second.lemma); });
   return lex;
 }
 
@@ -146,7 +145,7 @@ const LexiconEntry* Lexicon::Find(std::string_view key) const { return FindWithF
 
 const LexiconEntry* Lexicon::FindWithForms(const std::string& key) const {
   if (const auto it = entries_.find(key); it != entries_.end()) return &it->second;
-  if (const auto it = forms_.find(key); it != forms_.end()) return &entries_.at(it->second);
+  if (const auto it = forms_.find(key); it != forms_.end()) return &entries_.at(it->second.lemma);
   return nullptr;
 }
 
@@ -170,9 +169,15 @@ LexiconMatch Lexicon::Lookup(std::string_view word) const {
     const LexiconEntry* e = FindWithForms(key);
     if (!e) return false;
     m.entry = e;
-    m.lemma = forms_.count(key) ? forms_.at(key) : key;
-    m.pos_override = pos_override;
-    if ((pos_override == kVerb || pos_override == kAdj) && e->pos[pos_override] <= 0.0f) m.pos_override = -1;
+    m.lemma = key;
+    if (const auto it = forms_.find(key); it != forms_.end()) {
+      m.lemma = it->second.lemma;
+      if (pos_override < 0) pos_override = it->second.pos;
+    }
+    // -ly derives an adverb from anything; inflections keep the lemma's own
+    // parts of speech, so they only pick one the lemma can be.
+    const bool keep = pos_override == kAdv || (pos_override >= 0 && e->pos[pos_override] > 0.0f);
+    m.pos_override = keep ? pos_override : -1;
     return true;
   };
   if (found(w, -1)) return m;

@@ -4,7 +4,7 @@
 //
 // File format (assets/lexicon/lexicon.tsv), one entry per line, '#' = comment:
 //   word <TAB> pos=share pos=share ... <TAB> class=share class=share ...
-//   form <TAB> form-of <TAB> lemma          (irregular inflection: went -> go)
+//   form <TAB> form-of <TAB> lemma [pos]    (irregular inflection: "went  form-of  go verb")
 // pos tags: noun verb adj adv det pron adp conj aux part num punct intj
 // classes: WordNet lexicographer files (noun.object, verb.motion, adj.all, ...)
 // or the hand classes of function words (func.determiner, punct.end, ...).
@@ -35,10 +35,11 @@ struct LexiconEntry {
 struct LexiconMatch {
   const LexiconEntry* entry = nullptr;  // nullptr: unknown word
   std::string lemma;                    // lowercase key that matched ("erode" for "Eroding")
-  // Part of speech implied by the inflection that was stripped ("-ly" makes an
-  // adverb, "-ed"/"-ing" a verb form of a lemma that can be a verb, "-er"/"-est"
-  // an adjective form of one that can be an adjective), or -1 to use the
-  // entry's own shares.
+  // Part of speech implied by the inflection ("-ly" makes an adverb, "-ed"/
+  // "-ing" and "went" a verb form, "-er"/"-est" an adjective form, "mice" a
+  // noun form), kept only when the lemma can be that part of speech ("barked"
+  // is the verb though "bark" is mostly a noun; a "runner" is no adjective);
+  // -1 to use the entry's own shares.
   int pos_override = -1;
 };
 
@@ -59,6 +60,7 @@ class Lexicon {
   LexiconMatch Lookup(std::string_view word) const;
 
   std::size_t size() const { return entries_.size(); }          // words, not irregular forms
+  const std::unordered_map<std::string, LexiconEntry>& entries() const { return entries_; }
   std::size_t irregular_forms() const { return forms_.size(); }
   const std::string& ClassName(std::uint16_t id) const { return class_names_[id]; }
   int ClassId(std::string_view name) const;                      // -1 when unknown
@@ -68,7 +70,11 @@ class Lexicon {
   const LexiconEntry* FindWithForms(const std::string& key) const;
 
   std::unordered_map<std::string, LexiconEntry> entries_;
-  std::unordered_map<std::string, std::string> forms_;  // irregular form -> lemma
+  struct IrregularForm {
+    std::string lemma;
+    int pos = -1;  // PartOfSpeech the exception list gives, -1 when none or several
+  };
+  std::unordered_map<std::string, IrregularForm> forms_;
   std::vector<std::string> class_names_;
   std::unordered_map<std::string, std::uint16_t> class_ids_;
 };

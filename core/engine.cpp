@@ -150,7 +150,7 @@ TracePtr RunTraceWith(const Request& r, const WeightSource& source) {
 
   t.mask = BuildMask(ms, n);
   for (int i = 0; i < n; ++i)
-    if (t.mask.row(i).sum() == 0) {
+    if (!(t.mask.row(i).array() != 0).any()) {  // (a uint8 sum would wrap at 256)
       t.notes.push_back("some queries may attend to no key under this mask; their weights and outputs are zero");
       break;
     }

@@ -461,3 +461,16 @@ TEST_CASE("sinusoidal table and RoPE rotation match SPEC's formulas", "[engine][
   REQUIRE(x(2, 1) == Approx(std::sin(2.0)).margin(1e-6));
   REQUIRE(x(2, 2) == 0.0f);
 }
+
+TEST_CASE("no spurious empty-row note when a row has a multiple of 256 allowed keys", "[engine]") {
+  // Regression: the note once summed a uint8 row, which wraps to 0 at 256 keys.
+  Request r;
+  r.model = "random";
+  r.d_model = 8; r.heads = 1; r.kv_heads = 1;
+  std::string text;
+  for (int i = 0; i < 256; ++i) text += "w ";
+  r.text = text;
+  TracePtr t = RunTrace(r);
+  REQUIRE(t->notes.empty());
+  REQUIRE(t->layers[0].heads[0].empty_rows.empty());
+}

@@ -1,5 +1,5 @@
-// RunWindow for builds without the GUI (-DATTNVIZ_GUI=OFF): the headless
-// commands still work, the window says why it is missing.
+// The window entry point for builds without the GUI (-DATTNVIZ_GUI=OFF): the
+// headless commands still link and the default command explains itself.
 #ifndef ATTNVIZ_HAS_GUI
 #include <cstdio>
 
@@ -7,8 +7,9 @@
 
 namespace attnviz::app {
 
-int RunWindow(const std::vector<std::string>&) {
-  std::fprintf(stderr, "attnviz: this build has no window (configured with -DATTNVIZ_GUI=OFF); use 'attnviz trace' or 'attnviz export'\n");
+int RunWindow(const std::vector<std::string>& args) {
+  (void)args;
+  std::fprintf(stderr, "attnviz was built without the window; use attnviz trace / export\n");
   return 1;
 }
 

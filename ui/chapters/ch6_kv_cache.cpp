@@ -1,0 +1,80 @@
+// Chapter 6: KV cache, grouped-query attention and multi-head latent attention.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "ui/chapters/attention_view.h"
+#include "ui/chapters/chapters.h"
+#include "ui/segmented_control.h"
+
+namespace attnviz::ui {
+
+namespace {
+
+constexpr const char* kIntro =
+    "While a model generates, each new token needs the keys and values of every token before it. Keeping "
+    "them in a cache rather than recomputing them makes a step cost linear in the length instead of "
+    "quadratic, but the cache becomes the memory bill: two vectors per token, per key/value head, per layer. "
+    "Grouped-query attention lets several query heads share one key/value head, shrinking the cache by the "
+    "group size at little cost in quality; multi-query attention is the extreme with a single shared head. "
+    "Multi-head latent attention goes further and caches one compressed vector per token from which the keys "
+    "and values are rebuilt.";
+
+std::string Bytes(double b) {
+  char s[32];
+  if (b < 1024) std::snprintf(s, sizeof s, "%.0f B", b);
+  else if (b < 1024 * 1024) std::snprintf(s, sizeof s, "%.1f KiB", b / 1024);
+  else std::snprintf(s, sizeof s, "%.1f MiB", b / (1024 * 1024));
+  return s;
+}
+
+class KvCacheChapter final : public Chapter {
+ public:
+  explicit KvCacheChapter(TextureService& t) : view_(t) {}
+  int number() const override { return 6; }
+  const char* title() const override { return "KV cache, GQA and MLA"; }
+  const char* subtitle() const override { return "What generation keeps, and how to keep less"; }
+
+  void Draw(ChapterContext& ctx) override {
+    DrawChapterIntro(ctx, number(), title(), kIntro);
+    // Key/value heads: every divisor of H is a valid grouping (H = MHA, 1 = MQA).
+    labels_.clear();
+    values_.clear();
+    const int heads = ctx.request.heads;
+    for (int g = heads; g >= 1; --g)
+      if (heads % g == 0) {
+        values_.push_back(g);
+        labels_.push_back(g == heads ? "G=" + std::to_string(g) + " MHA" : g == 1 ? "G=1 MQA" : "G=" + std::to_string(g));
+      }
+    std::vector<const char*> items;
+    int cur = -1;
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+      items.push_back(labels_[i].c_str());
+      if (values_[i] == ctx.request.kv_heads) cur = static_cast<int>(i);
+    }
+    if (SegmentedControl("kv", items.data(), static_cast<int>(items.size()), &cur)) ctx.request.kv_heads = values_[cur];
+    ctx.layout.AddLastItem("chapter.kv_heads");
+    if (ctx.trace) {
+      const TraceConfig& c = ctx.trace->config;
+      // K and V, float32, for every token, kv head and layer.
+      const double per_token = 2.0 * c.kv_heads * c.d_k * c.layers * 4;
+      FactBadge("KV cache per token", Bytes(per_token), true);
+      FactBadge("for this sentence", Bytes(per_token * ctx.trace->n()), true);
+      FactBadge("vs. MHA", c.kv_heads == c.heads ? "1x" : std::to_string(c.heads / c.kv_heads) + "x smaller", true);
+    }
+    view_.Draw(ctx);
+  }
+
+ private:
+  AttentionView view_;
+  std::vector<std::string> labels_;
+  std::vector<int> values_;
+};
+
+}  // namespace
+
+std::unique_ptr<Chapter> MakeKvCacheChapter(TextureService& t) { return std::make_unique<KvCacheChapter>(t); }
+
+}  // namespace attnviz::ui

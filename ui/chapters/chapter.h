@@ -1,0 +1,80 @@
+// A chapter is one object: a title, its private state, and Draw(ChapterContext&)
+// that reads the immutable trace and posts edits to the Request copy. The
+// registry (registry.h) lists the eight chapters and the Playground in order.
+#pragma once
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/request.h"
+#include "core/trace.h"
+#include "ui/layout_record.h"
+#include "ui/texture_service.h"
+#include "ui/theme.h"
+#include "ui/ui_state.h"
+#include "ui/widgets/colorbar.h"
+
+namespace attnviz::ui {
+
+// A heatmap a person can export with Ctrl+E (or its Export button). Pointers
+// stay valid for the frame: they point into the trace the shell holds.
+struct ExportableHeatmap {
+  std::string title;                  // "Layer 1 · head 3 (previous-token) · attention weights"
+  std::string slug;                   // for the file name: "L1-H3-weights"
+  const float* values = nullptr;      // (rows, cols)
+  int rows = 0, cols = 0;
+  const std::uint8_t* allowed = nullptr;
+  std::span<const Token> row_tokens, col_tokens;
+  ColorScale scale;
+  std::string value_name = "weight";  // the colorbar's caption
+};
+
+struct ChapterContext {
+  ChapterContext(const Trace* t, unsigned long gen, Request& r, UiState& u, TextureService& tex, const Fonts& f,
+                 LayoutRecord& l)
+      : trace(t), generation(gen), request(r), ui(u), textures(tex), fonts(f), layout(l) {}
+
+  const Trace* trace = nullptr;       // null until the first trace is ready
+  unsigned long generation = 0;       // changes whenever `trace` is replaced
+  Request& request;                   // the edit copy: the app posts it before the next frame
+  UiState& ui;
+  TextureService& textures;
+  const Fonts& fonts;
+  LayoutRecord& layout;               // named rects for --layout-dump (tests)
+  // Set by a view when its heatmap is hovered or clicked; the first one drawn
+  // when none is, so Ctrl+E always has a target while a heatmap is visible.
+  ExportableHeatmap export_target;
+  bool export_target_focused = false;
+  bool export_requested = false;      // a heatmap's own Export button was pressed
+  // Views draw ui.hovered_token (last frame's) and report this frame's hover
+  // here; the shell moves it into UiState at the end of the frame.
+  int hover_this_frame = -1;
+  void ReportHover(int token) {
+    if (hover_this_frame < 0) hover_this_frame = token;
+  }
+
+  // Offers a heatmap as Ctrl+E's target; `focused` wins over earlier offers.
+  void OfferExport(ExportableHeatmap h, bool focused) {
+    if (focused || (!export_target_focused && export_target.values == nullptr)) {
+      export_target = std::move(h);
+      export_target_focused = export_target_focused || focused;
+    }
+  }
+};
+
+class Chapter {
+ public:
+  virtual ~Chapter() = default;
+  // 1..8 for chapters, 0 for the Playground.
+  virtual int number() const = 0;
+  virtual const char* title() const = 0;
+  // A short line under the title in the sidebar tooltip.
+  virtual const char* subtitle() const = 0;
+  virtual void Draw(ChapterContext& ctx) = 0;
+};
+
+// The eight chapters in order, then the Playground (number 0) last.
+std::vector<std::unique_ptr<Chapter>> MakeChapters(TextureService& textures);
+
+}  // namespace attnviz::ui

@@ -1,0 +1,135 @@
+// The shell: everything around the chapters. Sentence box, token strip,
+// chapter sidebar, controls panel, status bar, toasts, keyboard shortcuts and
+// presenter mode. It edits a copy of the Request; the app swaps the copy in
+// once per frame before NewFrame and posts it to the TraceWorker (app/window).
+//
+//   +--------------------------------------------------------------+
+//   | attnviz   [ sentence ........................... ]  spinner  |
+//   | [The] [cat] [sat] ...  token strip                           |
+//   +----------+--------------------------------+------------------+
+//   | chapters | chapter title, intro, views    | controls         |
+//   +----------+--------------------------------+------------------+
+//   | status: model, shape, mask, positional, N, compute state     |
+//   +--------------------------------------------------------------+
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/request.h"
+#include "core/trace.h"
+#include "ui/chapters/chapter.h"
+#include "ui/layout_record.h"
+#include "ui/settings.h"
+#include "ui/texture_service.h"
+#include "ui/theme.h"
+#include "ui/widgets/token_strip.h"
+
+namespace attnviz::ui {
+
+// Keys ImGui 1.86 has no enum for, as the platform backend numbers them in
+// io.KeysDown (the app fills these from GLFW_KEY_*; tests pick any free index).
+struct ShellKeys {
+  int digit[10] = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};  // '0'..'9' on the main row
+  int e = -1;       // Ctrl+E: export the focused heatmap
+  int f11 = -1;     // presenter mode
+  int equal = -1;   // Ctrl+= bigger text
+  int minus = -1;   // Ctrl+- smaller text
+};
+
+// What the app hands the shell each frame.
+struct ShellFrame {
+  TracePtr trace;              // newest complete trace (null before the first)
+  unsigned long generation = 0;
+  std::string trace_error;     // error of the newest finished request ("" = ok)
+  bool busy = false;           // a newer request is computing
+  bool error_is_current = false;  // trace_error belongs to the request on screen (not an older one)
+  double compute_ms = -1;      // how long the last trace took, when known
+};
+
+class Shell {
+ public:
+  Shell(TextureService& textures, const Settings& initial, const ShellKeys& keys);
+  ~Shell();
+
+  // The Request as edited this frame; the app compares it with what it posted.
+  const Request& request() const { return request_; }
+  UiState& ui() { return ui_; }
+  const UiState& ui() const { return ui_; }
+  Settings settings() const { return {request_, ui_}; }
+
+  // Fonts the app built for the shell (after BuildFonts). The shell asks for a
+  // new size through WantedFontPixels(); the app rebuilds before NewFrame.
+  void SetFonts(const Fonts& fonts) { fonts_ = fonts; }
+  float WantedFontPixels(float content_scale) const;
+  // The theme the shell wants; the app applies it (with the font scale) before NewFrame.
+  Theme WantedTheme() const { return ui_.theme; }
+
+  // A message that stays until dismissed (e.g. a corrupt settings file).
+  void AddNotice(std::string text);
+  // A toast that fades after a few seconds (e.g. "Saved ~/Pictures/...png").
+  void Toast(std::string text, bool error = false);
+
+  // Whether Ctrl+E / the Export button can write figures (core/figure present).
+  void EnableExport(bool on) { export_enabled_ = on; }
+  // Where exported figures go: ~/Pictures/attnviz when ~/Pictures exists, else
+  // the current directory. Exposed so the app and tests agree.
+  static std::string ExportDirectory();
+
+  // Draws the whole window for one frame (between NewFrame and Render).
+  void Draw(const ShellFrame& frame);
+
+  // Filled during Draw: where things are, for --layout-dump. Token chip rects
+  // are recorded only when asked (4096 chips are not free).
+  const LayoutRecord& layout() const { return layout_; }
+  void set_record_chips(bool on) { record_chips_ = on; }
+  // The eight chapters plus the Playground.
+  int chapter_count() const { return static_cast<int>(chapters_.size()); }
+  const char* ChapterTitle(int number) const;
+  // Last path written by an export ("" if none): tests check it.
+  const std::string& last_export() const { return last_export_; }
+
+ private:
+  struct ToastEntry {
+    std::string text;
+    bool error = false;
+    double born = 0;
+  };
+
+  void HandleKeys(const Trace* trace);
+  void DrawHeader(const ShellFrame& frame);
+  void DrawTokenStrip(const Trace* trace);
+  void DrawSidebar();
+  void DrawControls(const Trace* trace);
+  void DrawChapter(const ShellFrame& frame);
+  void DrawStatusBar(const ShellFrame& frame);
+  void DrawToasts();
+  void DrawSpinner(ImVec2 center, float radius);
+  void ExportFocused();
+  Chapter* ChapterByNumber(int number);
+
+  TextureService* textures_;
+  Request request_;
+  UiState ui_;
+  ShellKeys keys_;
+  Fonts fonts_;
+  std::vector<std::unique_ptr<Chapter>> chapters_;
+  TokenStrip strip_;
+  LayoutRecord layout_;
+  std::vector<std::string> notices_;
+  std::vector<ToastEntry> toasts_;
+  bool export_enabled_ = false;
+  bool export_pending_ = false;       // Ctrl+E pressed: export after the chapter offered its heatmap
+  ExportableHeatmap export_target_;
+  TracePtr export_trace_;             // keeps export_target_'s pointers alive
+  std::string last_export_;
+  std::string validation_error_;      // ValidateRequest on the edit copy, shown in place
+  Request validated_;                 // the request validation_error_ is about
+  bool validated_once_ = false;
+  std::string globals_text_;          // the globals field as typed
+  bool globals_text_dirty_ = true;
+  bool record_chips_ = false;
+  int hover_this_frame_ = -1;         // the strip's hover; the views report theirs through ChapterContext
+};
+
+}  // namespace attnviz::ui

@@ -1,0 +1,38 @@
+// UiState: what the window shows, as plain data. Hover and selection live here
+// and never trigger a recompute; the Request (core/request.h) is what computes.
+// The persistent part is saved next to the Request (ui/settings.h).
+#pragma once
+#include <string>
+
+namespace attnviz::ui {
+
+inline constexpr int kPlaygroundChapter = 0;  // chapters are 1..8; 0 is the Playground
+inline constexpr int kChapterCount = 8;
+
+enum class Theme { Dark, Light };
+
+struct UiState {
+  // -- persistent ----------------------------------------------------------
+  int chapter = 1;                  // 0 = Playground, 1..8
+  int selected_token = -1;          // query token, -1 = none
+  int focused_head = 0;             // head shown by the shared heatmap / arcs
+  int layer = 0;
+  int step = 0;                     // step within a chapter's walkthrough
+  std::string colormap = "viridis"; // a name core/figure/colormap.h knows
+  float zoom = 1.0f;                // heatmap cell zoom
+  float font_size = 17.0f;          // logical pixels, before content scale
+  bool presenter = false;           // large fonts, sidebar and controls collapsed
+  bool show_sidebar = true;
+  bool show_controls = true;
+  Theme theme = Theme::Dark;
+  bool show_values = true;          // numbers inside heatmap cells when they fit
+
+  // -- transient (never saved) ---------------------------------------------
+  int hovered_token = -1;           // token under the mouse anywhere (chip, heatmap row/col, arc end)
+  int hovered_row = -1;             // heatmap cell under the mouse
+  int hovered_col = -1;
+
+  bool operator==(const UiState&) const = default;
+};
+
+}  // namespace attnviz::ui

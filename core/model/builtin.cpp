@@ -66,37 +66,55 @@
 // pair rotated by delta steps (a fixed 2x2 rotation, so linear in X), the key
 // reads its PE pair as is, and cos of the difference peaks where j = i + delta.
 //
-//  h role             Q . K (what the logit is)                           V (what it moves)
-//  0 previous-token   12 x mean_k cos(w_k (j - i + 1)), pairs 0,2,5,7       identity of the key word
-//                     weighted 1:1.5:2:1; peak at j = i - 1
-//  1 next-token       same with delta = +1; peak at j = i + 1               part of speech (8 coarse)
-//                     (causal masks j = i + 1 away: the row then peaks on self)
-//  2 first-token      constant query x sum over pairs 0..7 of cos(w_k j):   nothing (V = 0): the sink
-//                     12 at j = 0, at most 10.4 elsewhere                   is where a head writes nothing
-//  3 same-topic       6 x cosine(topic_i, topic_j)                          topic of the key
-//  4 syntactic        determiner/possessive/numeral/adjective query x noun  topic of the key (the noun
-//                     key (+5), any query x noun key (+1.5), plus a bump     tells its modifier what it is)
-//                     of 3 PE pairs centred on j = i + 1.5 (rightwards)
-//  5 verb-subject     verb/auxiliary query x noun/pronoun key (+5), plus    topic of the key
-//                     a bump centred on j = i - 1.5 (leftwards)
-//  6 duplicate-token  7 x identity_i . identity_j (6 dims; 7 for the same   PE pairs 0..3 of the key:
-//                     word, N(0, 7/sqrt 6) for different words) plus         WHERE the copy is, which an
-//                     1.5 x sin(0.1 (i - j)): earlier keys up to ~30 tokens   induction head would read
-//                     back gain, later ones lose, self gets 0
-//  7 local-context    Gaussian-like window around the query from pairs 4..7 topic of the key
-//                     (sigma about 2 tokens), self included
+//  h role             Q . K (the logit)                                     V (what it moves)
+//  0 previous-token   30 x sum_k c_k cos(w_k (j - i + 1)), pairs 0,2,5,7,   identity of the key word
+//                     c = 1:1.5:2:1 normalized; 30 at j = i - 1, at most
+//                     25.9 at i or i - 2, at most 28.3 at any offset < 4096
+//  1 next-token       the same with delta = +1: peak at j = i + 1          part of speech (8 coarse groups)
+//                     (a causal mask hides i + 1: the row then sits on i)
+//  2 first-token      constant query (b_q) x the cos dims of pairs 0..7:     nothing (V = 0): a sink is
+//                     (30/8) sum_k cos(w_k j), 30 at j = 0, at most 26.0     where a head parks weight
+//                     anywhere else (j = 1 is the closest)                  when it has nothing to write
+//  3 same-topic       6 x cosine(topic_i, topic_j); 0 for function words    topic of the key
+//                     (their rows are uniform)
+//  4 syntactic        +5 x modifier_i x noun_j (modifier = det, possessive,  topic of the key: a modifier
+//                     numeral or adjective share), +1.5 x noun_j for every   learns which thing it
+//                     query, + a 3-pair bump (pairs 2,4,6, 6 at the peak)    modifies
+//                     centred on j = i + 1.5: the nearest noun to the right
+//  5 verb-subject     +5 x (verb + aux)_i x (noun + pronoun)_j + the same    topic of the key
+//                     bump centred on j = i - 1.5: the nearest noun or
+//                     pronoun to the left
+//  6 duplicate-token  10 x identity_i . identity_j (6 dims: 10 for the same  PE pairs 0..3 of the key:
+//                     word, typically |.| < 4 for different words)           WHERE the copy is, what an
+//                     + 2.5 x sin(0.1 (i - j)) from PE pair 8: an earlier    induction head in a second
+//                     copy up to ~30 tokens back beats the query itself      layer would read
+//                     (+0.74 at 3 back), a later copy loses, self gets 0
+//  7 local-context    14 x mean cos(w_k (j - i)) over pairs 4..7: about     topic of the key: the gist
+//                     exp(-0.36 (i - j)^2), a soft window of +-2 tokens     of the neighbourhood
 //
 // W_o is the 64x64 identity and b_o = 0: the layer's result is the concat of
 // head outputs, dims 8h..8h+7 holding head h. There is no MLP; the residual
 // after the layer is X + result (WeightSource default).
 //
-// What breaks when you change the request (the heads were designed for
-// sinusoidal PE, scale on, T = 1, 8 kv heads):
-//  - positional none / rope / alibi: X has no PE, so heads 0, 1, 2, 4, 5, 7
-//    lose their position terms (with rope the rotation the engine applies to Q
-//    and K is not the one the heads were built for); 3 and 6 keep working.
-//  - fewer kv heads: K/V of neighbouring heads are averaged, so e.g. previous-
-//    and next-token keys are mixed and the queries no longer match their keys.
+// Limits, by design: one layer cannot disambiguate ("saw" is the verb even in
+// "a saw"), the syntactic head looks right so under a causal mask a determiner
+// cannot see its noun, 6 identity dims make about 1 pair of distinct words in
+// 400 look alike (cosine > 0.9), and topics are WordNet's coarse classes
+// ("ocean" is a natural object, "fish" an animal: no match).
+//
+// What changes when the request leaves the design point (sinusoidal PE, scale
+// on, T = 1, 8 kv heads), measured on an 88-token paragraph:
+//  - positional none / alibi: X carries no PE. previous/next/first/local-context
+//    go flat (alibi: they become "recent tokens"); same-topic and duplicate-token
+//    still match, duplicate without its lean to earlier copies (about 0.5 on
+//    each copy); syntactic and verb-subject still find nouns but lose direction.
+//  - rope: no PE in X either, and the engine's rotation of Q and K turns the
+//    content dot products by the distance: same-topic breaks too.
+//  - kv heads 4 pools K/V of heads (0,1), (2,3), (4,5), (6,7). previous- and
+//    next-token read identical keys, as do syntactic and verb-subject, so those
+//    four still work (their values mix); first-token + same-topic and
+//    duplicate + local-context do not share keys and break. kv heads 2 or 1
+//    break nearly everything: pooling works only for heads that agree on keys.
 //  - scale off multiplies every logit by sqrt(8) (sharper); T divides them.
 #include "core/model/builtin.h"
 

@@ -6,6 +6,7 @@
 // builtin.cpp's header comment, computed here in double from SPEC.md's PE.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <regex>
@@ -421,4 +422,25 @@ TEST_CASE("builtin lexicon: the embedded text is assets/lexicon/lexicon.tsv") {
   std::stringstream ss;
   ss << in.rdbuf();
   CHECK(ss.str() == std::string(kBuiltinLexiconTsv, kBuiltinLexiconTsvSize));
+}
+
+TEST_CASE("builtin embedding: identity vectors of distinct words rarely look alike") {
+  // The header comment promises about 1 pair in 400 with cosine > 0.9 (6-dim
+  // directions uniform on the sphere: P = I_{0.19}(2.5, 0.5) / 2 = 0.0024).
+  // Over 600 lexicon words (179,700 pairs) allow up to twice that.
+  std::vector<std::string> words;
+  for (const auto& [w, e] : Lexicon::Builtin().entries()) words.push_back(w);
+  std::sort(words.begin(), words.end());
+  std::vector<Token> toks;
+  for (std::size_t i = 0; i < words.size() && toks.size() < 600; i += 17) toks.push_back(Token{words[i], 0, 0, -1});
+  const Mat x = MakeBuiltinModel()->Embed(toks);
+  Mat id(x.rows(), 6);
+  for (int k = 0; k < 6; ++k) id.col(k) = x.col(48 + 2 * k) / 5.0f;
+  const Mat cos = id * id.transpose();
+  long alike = 0, pairs = 0;
+  for (int i = 0; i < cos.rows(); ++i)
+    for (int j = i + 1; j < cos.cols(); ++j, ++pairs) alike += cos(i, j) > 0.9f;
+  INFO(alike << " of " << pairs << " pairs");
+  CHECK(static_cast<double>(alike) / pairs < 0.005);
+  CHECK(static_cast<double>(alike) / pairs > 0.0005);  // and it is really random-like, not degenerate
 }

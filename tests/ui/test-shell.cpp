@@ -1,0 +1,388 @@
+// The shell and every chapter, frame by frame, on an ImGui context with no
+// renderer (NullTextureService): chapters draw their views, keys and clicks do
+// what the shortcuts promise, edits reach the Request copy while hover and
+// selection do not, and settings survive a round trip or a corrupt file.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cfloat>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <imgui.h>
+
+#include "core/engine.h"
+#include "ui/settings.h"
+#include "ui/shell.h"
+#include "ui/texture_service.h"
+#include "ui/theme.h"
+
+using namespace attnviz;
+using namespace attnviz::ui;
+
+namespace {
+
+// Key indices this test's "backend" uses: ImGuiKey_* map to themselves, the
+// keys ImGui 1.86 has no enum for sit at 100+.
+constexpr int kDigit0 = 100;
+constexpr int kKeyE = 110;
+constexpr int kKeyF11 = 111;
+
+ShellKeys TestKeys() {
+  ShellKeys k;
+  for (int d = 0; d <= 9; ++d) k.digit[d] = kDigit0 + d;
+  k.e = kKeyE;
+  k.f11 = kKeyF11;
+  k.equal = 112;
+  k.minus = 113;
+  return k;
+}
+
+class HeadlessUi {
+ public:
+  HeadlessUi() {
+    ctx_ = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1440, 900);
+    io.DeltaTime = 1.0f / 60.0f;
+    for (int i = 0; i < ImGuiKey_COUNT; ++i) io.KeyMap[i] = i;
+    fonts_ = BuildFonts(io.Fonts, 17.0f);
+    unsigned char* px = nullptr;
+    int w = 0, h = 0;
+    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
+    io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(1));
+    ApplyTheme(Theme::Dark, 1.0f);
+  }
+  ~HeadlessUi() { ImGui::DestroyContext(ctx_); }
+
+  const Fonts& fonts() const { return fonts_; }
+
+  // One frame; returns the vertex count ImGui produced.
+  int Frame(Shell& shell, const ShellFrame& f) {
+    ImGui::NewFrame();
+    shell.Draw(f);
+    ImGui::Render();
+    return ImGui::GetDrawData()->TotalVtxCount;
+  }
+  // Presses a key for one frame and releases it the next.
+  void Key(Shell& shell, const ShellFrame& f, int key, bool ctrl = false, bool shift = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.KeyCtrl = ctrl;
+    io.KeyShift = shift;
+    io.KeysDown[key] = true;
+    Frame(shell, f);
+    io.KeysDown[key] = false;
+    io.KeyCtrl = io.KeyShift = false;
+    Frame(shell, f);
+  }
+  // A real click: move, press for a frame, release for a frame.
+  void Click(Shell& shell, const ShellFrame& f, ImVec2 at, bool ctrl = false) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.MousePos = at;
+    Frame(shell, f);
+    io.KeyCtrl = ctrl;
+    io.MouseDown[0] = true;
+    Frame(shell, f);
+    io.MouseDown[0] = false;
+    Frame(shell, f);
+    io.KeyCtrl = false;
+    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+    Frame(shell, f);
+  }
+
+ private:
+  ImGuiContext* ctx_ = nullptr;
+  Fonts fonts_;
+};
+
+ShellFrame FrameFor(const Request& r) {
+  ShellFrame f;
+  f.trace = RunTrace(r);
+  f.generation = 1;
+  return f;
+}
+
+ImVec2 Center(const LayoutRect& r) { return ImVec2((r.min.x + r.max.x) * 0.5f, (r.min.y + r.max.y) * 0.5f); }
+
+}  // namespace
+
+TEST_CASE("shell: every chapter and the Playground draw a heatmap and arcs for a real trace", "[shell]") {
+  HeadlessUi ui;
+  NullTextureService textures;
+  Settings s;
+  Shell shell(textures, s, TestKeys());
+  shell.SetFonts(ui.fonts());
+  const ShellFrame f = FrameFor(s.request);
+  REQUIRE(shell.chapter_count() == 9);
+  for (int c : {1, 2, 3, 4, 5, 6, 7, 8, 0}) {
+    shell.ui().chapter = c;
+    int vertices = 0;
+    for (int i = 0; i < 3; ++i) vertices = ui.Frame(shell, f);
+    INFO("chapter " << c << " " << shell.ChapterTitle(c));
+    CHECK(shell.ui().chapter == c);
+    CHECK(std::string(shell.ChapterTitle(c)).size() > 3);
+    CHECK(shell.layout().Find("heatmap") != nullptr);
+    CHECK(shell.layout().Find("arcs") != nullptr);
+    CHECK(shell.layout().Find("sentence") != nullptr);
+    CHECK(vertices > 1000);
+  }
+  CHECK(std::string(shell.ChapterTitle(2)) == "Scaled dot-product attention step by step");
+  CHECK(std::string(shell.ChapterTitle(0)) == "Playground");
+}
+
+TEST_CASE("shell: no trace yet, an error, and a trace with empty rows all draw without crashing", "[shell]") {
+  HeadlessUi ui;
+  NullTextureService textures;
+  Settings s;
+  Shell shell(textures, s, TestKeys());
+  shell.SetFonts(ui.fonts());
+  ShellFrame none;
+  none.busy = true;
+  for (int c = 0; c <= 8; ++c) {
+    shell.ui().chapter = c;
+    ui.Frame(shell, none);
+  }
+  ShellFrame err;
+  err.trace_error = "text has 5000 tokens; the limit is 4096";
+  err.error_is_current = true;
+  ui.Frame(shell, err);
+  CHECK(shell.layout().Find("heatmap") == nullptr);
+
+  // A sparse causal mask: every view must cope with many masked cells.
+  Request r = s.request;
+  r.mask.pattern = MaskPattern::BlockSparse;
+  r.mask.block = 3;
+  r.mask.causal = true;
+  ShellFrame f = FrameFor(r);
+  for (int c = 0; c <= 8; ++c) {
+    shell.ui().chapter = c;
+    ui.Frame(shell, f);
+    CHECK(shell.layout().Find("heatmap") != nullptr);
+  }
+}
+
+TEST_CASE("shell: PgUp/PgDn and digits move between chapters; Tab cycles heads; arrows and Esc move the selection",
+          "[shell][keys]") {
+  HeadlessUi ui;
+  NullTextureService textures;
+  Settings s;
+  s.ui.chapter = 1;
+  Shell shell(textures, s, TestKeys());
+  shell.SetFonts(ui.fonts());
+  const ShellFrame f = FrameFor(s.request);
+  const int n = f.trace->n();
+  ui.Frame(shell, f);
+
+  ui.Key(shell, f, ImGuiKey_PageDown);
+  CHECK(shell.ui().chapter == 2);
+  ui.Key(shell, f, ImGuiKey_PageUp);
+  ui.Key(shell, f, ImGuiKey_PageUp);  // clamps at chapter 1
+  CHECK(shell.ui().chapter == 1);
+  ui.Key(shell, f, kDigit0 + 7);
+  CHECK(shell.ui().chapter == 7);
+  ui.Key(shell, f, ImGuiKey_PageDown);
+  ui.Key(shell, f, ImGuiKey_PageDown);
+  CHECK(shell.ui().chapter == 0);  // after 8 comes the Playground
+  ui.Key(shell, f, kDigit0 + 3);
+  CHECK(shell.ui().chapter == 3);
+
+  const int heads = static_cast<int>(f.trace->layers[0].heads.size());
+  CHECK(shell.ui().focused_head == 0);
+  ui.Key(shell, f, ImGuiKey_Tab);
+  CHECK(shell.ui().focused_head == 1);
+  ui.Key(shell, f, ImGuiKey_Tab, false, /*shift=*/true);
+  ui.Key(shell, f, ImGuiKey_Tab, false, /*shift=*/true);
+  CHECK(shell.ui().focused_head == heads - 1);
+
+  CHECK(shell.ui().selected_token == -1);
+  ui.Key(shell, f, ImGuiKey_RightArrow);
+  CHECK(shell.ui().selected_token == 0);
+  ui.Key(shell, f, ImGuiKey_RightArrow);
+  ui.Key(shell, f, ImGuiKey_RightArrow);
+  CHECK(shell.ui().selected_token == 2);
+  ui.Key(shell, f, ImGuiKey_LeftArrow);
+  CHECK(shell.ui().selected_token == 1);
+  ui.Key(shell, f, ImGuiKey_End);
+  CHECK(shell.ui().selected_token == n - 1);
+  ui.Key(shell, f, ImGuiKey_RightArrow);
+  CHECK(shell.ui().selected_token == n - 1);  // stays on the last token
+  ui.Key(shell, f, ImGuiKey_Escape);
+  CHECK(shell.ui().selected_token == -1);
+
+  // None of this touched the Request: hover, selection and navigation never recompute.
+  CHECK(shell.request() == s.request);
+
+  ui.Key(shell, f, kKeyF11);
+  CHECK(shell.ui().presenter);
+  CHECK(shell.WantedFontPixels(1.0f) >= 24.0f);
+  ui.Key(shell, f, kKeyF11);
+  CHECK_FALSE(shell.ui().presenter);
+  CHECK(shell.WantedFontPixels(2.0f) == Approx(2 * s.ui.font_size));  // HiDPI: content scale multiplies
+}
+
+TEST_CASE("shell: clicking a token chip selects it, clicking again clears, Ctrl+click toggles a global", "[shell][mouse]") {
+  HeadlessUi ui;
+  NullTextureService textures;
+  Settings s;
+  Shell shell(textures, s, TestKeys());
+  shell.SetFonts(ui.fonts());
+  shell.set_record_chips(true);
+  const ShellFrame f = FrameFor(s.request);
+  ui.Frame(shell, f);
+  ui.Frame(shell, f);
+  const auto chips = shell.layout().token_chips;
+  REQUIRE(chips.size() == static_cast<std::size_t>(f.trace->n()));
+  CHECK(chips[2].name == "sat");
+
+  ui.Click(shell, f, Center(chips[2]));
+  CHECK(shell.ui().selected_token == 2);
+  ui.Click(shell, f, Center(shell.layout().token_chips[2]));
+  CHECK(shell.ui().selected_token == -1);
+  CHECK(shell.request() == s.request);
+
+  ui.Click(shell, f, Center(shell.layout().token_chips[4]), /*ctrl=*/true);
+  CHECK(shell.request().mask.pattern == MaskPattern::GlobalLocal);
+  const auto& g = shell.request().mask.globals;
+  CHECK(std::find(g.begin(), g.end(), 4) != g.end());
+}
+
+TEST_CASE("shell: the causal checkbox and the sentence edit the Request copy", "[shell][controls]") {
+  HeadlessUi ui;
+  NullTextureService textures;
+  Settings s;
+  s.request.mask.causal = false;
+  Shell shell(textures, s, TestKeys());
+  shell.SetFonts(ui.fonts());
+  const ShellFrame f = FrameFor(s.request);
+  ui.Frame(shell, f);
+  ui.Frame(shell, f);
+  const LayoutRect* causal = shell.layout().Find("control.causal");
+  REQUIRE(causal != nullptr);
+  ui.Click(shell, f, ImVec2(causal->min.x + 8, Center(*causal).y));
+  CHECK(shell.request().mask.causal);
+
+  // Typing into the sentence box.
+  const LayoutRect* box = shell.layout().Find("sentence");
+  REQUIRE(box != nullptr);
+  ui.Click(shell, f, Center(*box));
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeysDown[ImGuiKey_End] = true;
+  ui.Frame(shell, f);
+  io.KeysDown[ImGuiKey_End] = false;
+  io.AddInputCharactersUTF8(" Yes");
+  io.MousePos = Center(*box);
+  ui.Frame(shell, f);
+  ui.Frame(shell, f);
+  CHECK(shell.request().text == s.request.text + " Yes");
+}
+
+TEST_CASE("shell: invalid combinations are explained in place, never thrown", "[shell][controls]") {
+  HeadlessUi ui;
+  NullTextureService textures;
+  Settings s;
+  Shell shell(textures, s, TestKeys());
+  shell.SetFonts(ui.fonts());
+  const ShellFrame f = FrameFor(s.request);
+  ui.Frame(shell, f);
+  // A checkpoint-free random model with heads that do not divide d_model.
+  Settings bad = s;
+  bad.request.model = "random";
+  bad.request.d_model = 30;
+  bad.request.heads = 4;
+  bad.request.kv_heads = 4;
+  Shell shell2(textures, bad, TestKeys());
+  shell2.SetFonts(ui.fonts());
+  for (int c = 0; c <= 8; ++c) {
+    shell2.ui().chapter = c;
+    ui.Frame(shell2, f);
+  }
+  bool found = false;
+  for (const auto& [k, v] : shell2.layout().facts)
+    if (k == "validation") found = v.find("does not divide") != std::string::npos;
+  CHECK(found);
+}
+
+TEST_CASE("settings: round trip keeps the Request and the persistent UiState", "[settings]") {
+  Settings s;
+  s.request.text = "Ünïcode \"quotes\" and\nnewlines";
+  s.request.model = "random";
+  s.request.seed = 18446744073709551615ull;
+  s.request.d_model = 96;
+  s.request.heads = 12;
+  s.request.kv_heads = 4;
+  s.request.layers = 3;
+  s.request.positional = Positional::Alibi;
+  s.request.mask = {MaskPattern::GlobalLocal, true, 5, {0, 7, 9}, 2};
+  s.request.scale = false;
+  s.request.temperature = 0.25f;
+  s.ui.chapter = 6;
+  s.ui.selected_token = 4;
+  s.ui.focused_head = 3;
+  s.ui.colormap = "magma";
+  s.ui.font_size = 21;
+  s.ui.presenter = true;
+  s.ui.theme = Theme::Light;
+  const SettingsParse p = ParseSettings(SerializeSettings(s));
+  CHECK(p.notice.empty());
+  CHECK_FALSE(p.corrupt);
+  CHECK(p.settings.request == s.request);
+  CHECK(p.settings.ui == s.ui);
+}
+
+TEST_CASE("settings: corrupt text gives defaults and a notice; a bad field only resets that field", "[settings]") {
+  for (const char* text : {"", "{", "not json", "[1,2]", "{\"format\": \"other\"}", "\xff\xfe{}"}) {
+    const SettingsParse p = ParseSettings(text);
+    INFO(text);
+    CHECK(p.corrupt);
+    CHECK_FALSE(p.notice.empty());
+    CHECK(p.settings.request == Request{});
+  }
+  const SettingsParse p = ParseSettings(
+      R"({"format": "attnviz-settings/1", "request": {"text": "kept", "heads": "eight", "temperature": -3},
+          "ui": {"chapter": 99, "colormap": "magma"}})");
+  CHECK_FALSE(p.corrupt);
+  CHECK(p.settings.request.text == "kept");
+  CHECK(p.settings.request.heads == Request{}.heads);
+  CHECK(p.settings.request.temperature == Request{}.temperature);
+  CHECK(p.settings.ui.chapter == UiState{}.chapter);
+  CHECK(p.settings.ui.colormap == "magma");
+  CHECK(p.notice.find("request.heads") != std::string::npos);
+  CHECK(p.notice.find("ui.chapter") != std::string::npos);
+}
+
+TEST_CASE("settings: the XDG path, and a corrupt file is kept as settings.json.bad", "[settings]") {
+  CHECK(SettingsPath("/x/cfg", "/home/u") == "/x/cfg/attnviz/settings.json");
+  CHECK(SettingsPath("relative", "/home/u") == "/home/u/.config/attnviz/settings.json");
+  CHECK(SettingsPath(nullptr, "/home/u") == "/home/u/.config/attnviz/settings.json");
+  CHECK(SettingsPath(nullptr, nullptr).empty());
+
+  const auto dir = std::filesystem::temp_directory_path() / ("attnviz-test-settings-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string path = (dir / "attnviz" / "settings.json").string();
+  CHECK(LoadSettingsFile(path).notice.empty());  // missing: defaults, quietly
+
+  Settings s;
+  s.request.text = "saved sentence";
+  REQUIRE(SaveSettingsFile(path, s).empty());
+  CHECK(LoadSettingsFile(path).settings.request.text == "saved sentence");
+
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << "{ this is not json";
+  }
+  const SettingsLoad l = LoadSettingsFile(path);
+  CHECK(l.settings.request == Request{});
+  CHECK(l.notice.find("settings.json.bad") != std::string::npos);
+  std::ifstream bad(path + ".bad");
+  std::stringstream kept;
+  kept << bad.rdbuf();
+  CHECK(kept.str() == "{ this is not json");
+  CHECK_FALSE(std::filesystem::exists(path));
+  std::filesystem::remove_all(dir);
+}

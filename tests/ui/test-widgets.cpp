@@ -406,18 +406,23 @@ TEST_CASE("Heatmap max-pools when the matrix has more cells than pixels and says
   auto frame = [&] { h.Frame([&] { r = heatmap.Draw("##hm", d, view, ImVec2(500, 500)); }); };
   frame();
   const int px = static_cast<int>(r.plot_max.y - r.plot_min.y);
+  const int px_w = static_cast<int>(r.plot_max.x - r.plot_min.x);
   REQUIRE(px < n);
-  CHECK(r.pool_rows == PoolFactorFor(n, px));
+  // A square matrix gets square blocks: the factor the tighter axis needs.
+  CHECK(r.pool_rows == std::max(PoolFactorFor(n, px), PoolFactorFor(n, px_w)));
+  CHECK(r.pool_cols == r.pool_rows);
   CHECK(r.pool_rows > 1);
   CHECK(textures.last_h == (n + r.pool_rows - 1) / r.pool_rows);
   CHECK(textures.last_h <= px);  // never more texels than pixels: nothing is dropped by sampling
+  CHECK(textures.last_w <= px_w);
   // Zooming in needs less pooling, and the texture follows.
   ImGui::GetIO().MouseWheel = 10.0f;
   h.MoveTo(ImVec2((r.plot_min.x + r.plot_max.x) / 2, (r.plot_min.y + r.plot_max.y) / 2));
   frame();
   frame();
   CHECK(view.zoom > 4.0f);
-  CHECK(r.pool_rows == PoolFactorFor(n, static_cast<int>(px * view.zoom)));
+  CHECK(r.pool_rows == std::max(PoolFactorFor(n, static_cast<int>(px * view.zoom)),
+                                PoolFactorFor(n, static_cast<int>(px_w * view.zoom))));
   CHECK(r.pool_rows < PoolFactorFor(n, px));
 }
 
@@ -675,4 +680,42 @@ TEST_CASE("Matrix table hover reports row and column", "[widgets][matrix]") {
     if (r.hovered_row >= 0 && (seen.empty() || seen.back() != r.hovered_row)) seen.push_back(r.hovered_row);
   }
   CHECK(seen == std::vector<int>{0, 1, 2, 3, 4, 5});
+}
+
+TEST_CASE("Heatmap vertex count does not grow with N (causal mask, every zoom)", "[widgets][heatmap][perf]") {
+  for (int n : {16, 256, 1024}) {
+    ImGuiHarness h;
+    NullTextureService textures;
+    Heatmap heatmap(textures);
+    HeatmapView view;
+    const auto w = RandomAttention(n, 11, 1.0f);
+    std::vector<std::uint8_t> allowed(static_cast<std::size_t>(n) * n);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) allowed[i * n + j] = j <= i;
+    const auto tokens = MakeTokens(n);
+    HeatmapData d;
+    d.values = w.data();
+    d.allowed = allowed.data();
+    d.rows = d.cols = n;
+    d.row_tokens = d.col_tokens = tokens;
+    d.selected_row = n / 3;
+    d.highlight_row = d.highlight_col = n / 2;
+    int max_vtx = 0;
+    HeatmapResult r;
+    for (float zoom : {1.0f, 4.0f, 16.0f, 64.0f}) {
+      view.zoom = zoom;
+      view.center_x = view.center_y = 0.3f;
+      int vtx = 0;
+      for (int f = 0; f < 2; ++f)
+        h.Frame([&] {
+          ImDrawList* dl = ImGui::GetWindowDrawList();
+          const int before = dl->VtxBuffer.Size;
+          r = heatmap.Draw("##hm", d, view, ImVec2(800, 800));
+          vtx = dl->VtxBuffer.Size - before;
+        });
+      WARN("heatmap n=" << n << " zoom=" << view.zoom << ": " << vtx << " vertices, pool " << r.pool_rows);
+      max_vtx = std::max(max_vtx, vtx);
+    }
+    CHECK(max_vtx < 40000);
+  }
 }

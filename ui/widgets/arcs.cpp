@@ -237,6 +237,7 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
     const int step = std::max(1, n / 256);  // a sample bounds the cost at N = 4096
     for (int i = 0; i < n; i += step) label_w = std::max(label_w, ImGui::CalcTextSize(Label(d.tokens, i).c_str()).x);
     label_w = std::min(label_w, font * 8.0f);
+    label_w = std::max(label_w, ImGui::CalcTextSize("queries").x);
   }
   const float pitch = columns ? lh * 1.25f : std::max(asz.x / n, std::min(label_w + pad * 2, font * 4.0f));
   const float span = columns ? asz.y - lh * 1.5f : asz.x;  // room along the token axis
@@ -306,7 +307,7 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
   for (const Arc& a : arcs) {
     const float alpha = 0.12f + 0.88f * std::sqrt(a.weight);
     const float thick = (0.8f + 3.2f * a.weight) * wscale;
-    const ImU32 col = HeadU32(a.head, alpha);
+    const ImU32 col_full = HeadU32(a.head, alpha);
     if (columns) {
       const bool q_vis = a.query >= first && a.query < last;
       const bool k_vis = a.key >= first && a.key < last;
@@ -316,6 +317,8 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
       }
       if (!k_vis) (a.key < first ? above : below)++;
       if (!q_vis) (a.query < first ? above : below)++;
+      // Arcs leaving the visible rows are drawn faint: they point the way without hiding the rest.
+      const ImU32 col = (q_vis && k_vis) ? col_full : HeadU32(a.head, alpha * 0.35f);
       const ImVec2 p0(qx + pad, slot_y(a.query)), p3(kx - pad, slot_y(a.key));
       const float dx = (p3.x - p0.x) * 0.45f;
       const int segs = std::clamp(static_cast<int>(std::fabs(p3.y - p0.y) / (font * 1.5f)) + 6, 6, 16);
@@ -330,12 +333,12 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
       const float y = base_y - lh * 0.2f;
       const ImVec2 p0(slot_x(a.query), y), p3(slot_x(a.key), y);
       if (a.query == a.key) {
-        draw->AddCircle(ImVec2(p0.x, y - lh * 0.45f), lh * 0.4f, col, 12, thick);
+        draw->AddCircle(ImVec2(p0.x, y - lh * 0.45f), lh * 0.4f, col_full, 12, thick);
         continue;
       }
       const float h = std::min(y - amin.y - lh * 0.3f, std::fabs(p3.x - p0.x) * 0.55f + lh);
       const int segs = std::clamp(static_cast<int>(std::fabs(p3.x - p0.x) / (font * 1.5f)) + 6, 6, 16);
-      draw->AddBezierCubic(p0, ImVec2(p0.x, y - h), ImVec2(p3.x, y - h), p3, col, thick, segs);
+      draw->AddBezierCubic(p0, ImVec2(p0.x, y - h), ImVec2(p3.x, y - h), p3, col_full, thick, segs);
     }
     ++res.arcs_drawn;
   }

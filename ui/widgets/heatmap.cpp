@@ -1,7 +1,7 @@
 // Heatmap widget (see heatmap.h).
 //
 // Index:
-//   [SECTION] Small drawing pieces (labels, rotated text, hatch)
+//   [SECTION] Small drawing pieces (labels, rotated text)
 //   [SECTION] Texture cache
 //   [SECTION] Layout and view mapping
 //   [SECTION] Heatmap::Draw
@@ -19,7 +19,7 @@
 namespace attnviz::ui {
 namespace {
 
-// [SECTION] Small drawing pieces (labels, rotated text, hatch)
+// [SECTION] Small drawing pieces (labels, rotated text)
 
 std::string AxisLabel(std::span<const Token> tokens, int i) {
   if (i >= 0 && i < static_cast<int>(tokens.size())) return DisplayToken(tokens[i].text);
@@ -55,26 +55,6 @@ void AddTextVertical(ImDrawList* draw, ImVec2 scratch, ImVec2 bottom_left, ImU32
     const float dy = v.pos.y - scratch.y;
     v.pos = ImVec2(bottom_left.x + dy, bottom_left.y - dx);
   }
-}
-
-// 45-degree hatch lines (x + y = const, every `period` px) inside a rectangle,
-// the on-screen form of core/figure's MaskedHatchAt. Returns lines drawn.
-int AddHatch(ImDrawList* draw, ImVec2 a, ImVec2 b, float period, ImU32 col) {
-  int lines = 0;
-  const float w = b.x - a.x, h = b.y - a.y;
-  // Phase anchored to screen coordinates so neighbouring runs line up.
-  const float s0 = std::ceil((a.x + a.y) / period) * period;
-  for (float s = s0; s < b.x + b.y; s += period) {
-    // Points on x + y = s inside the rect: x from max(a.x, s - b.y) to min(b.x, s - a.y).
-    const float x0 = std::max(a.x, s - b.y);
-    const float x1 = std::min(b.x, s - a.y);
-    if (x1 <= x0) continue;
-    draw->AddLine(ImVec2(x0, s - x0), ImVec2(x1, s - x1), col);
-    ++lines;
-  }
-  (void)w;
-  (void)h;
-  return lines;
 }
 
 std::uint64_t Mix(std::uint64_t h, std::uint64_t v) {
@@ -173,9 +153,15 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
   const float col_margin = has_data ? std::min(widest(d.col_tokens, d.cols), font * 5.0f) + pad * 2 : 0.0f;
   char fmt_buf[64];
   float bar_label_w = 0;
-  for (float v : {d.scale.vmin, d.scale.vmax}) {
-    std::snprintf(fmt_buf, sizeof fmt_buf, "%.3g", v);
-    bar_label_w = std::max(bar_label_w, ImGui::CalcTextSize(fmt_buf).x);
+  {
+    // Room for the widest tick label the colorbar can print.
+    float ticks[16];
+    const int nt = NiceTicks(d.scale.vmin, d.scale.vmax, 11, ticks);
+    for (int i = 0; i < nt + 2; ++i) {
+      const float v = i < nt ? ticks[i] : (i == nt ? d.scale.vmin : d.scale.vmax);
+      std::snprintf(fmt_buf, sizeof fmt_buf, "%.3g", v);
+      bar_label_w = std::max(bar_label_w, ImGui::CalcTextSize(fmt_buf).x);
+    }
   }
   const float bar_w = view.show_colorbar ? font * 0.8f : 0.0f;
   const float bar_margin = view.show_colorbar ? font * 0.8f + bar_w + font * 0.5f + bar_label_w + pad : 0.0f;
@@ -206,8 +192,9 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     const int max_tex = std::max(16, textures_->MaxSize());
     const int budget_r = std::min(max_tex, std::max(1, static_cast<int>((pmax.y - pmin.y) * view.zoom * fb_scale)));
     const int budget_c = std::min(max_tex, std::max(1, static_cast<int>((pmax.x - pmin.x) * view.zoom * fb_scale)));
-    const int fr = PoolFactorFor(d.rows, budget_r);
-    const int fc = PoolFactorFor(d.cols, budget_c);
+    int fr = PoolFactorFor(d.rows, budget_r);
+    int fc = PoolFactorFor(d.cols, budget_c);
+    if (d.rows == d.cols) fr = fc = std::max(fr, fc);  // square blocks for square (token x token) matrices
     std::uint64_t key = 1469598103934665603ull;
     key = Mix(key, reinterpret_cast<std::uintptr_t>(d.values));
     key = Mix(key, reinterpret_cast<std::uintptr_t>(d.allowed));
@@ -252,8 +239,8 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
       if (res.pool_rows == res.pool_cols)
         ImGui::TextColored(ImVec4(0.95f, 0.7f, 0.3f, 1.0f), "shown %s-pooled %d:1", how, res.pool_rows);
       else
-        ImGui::TextColored(ImVec4(0.95f, 0.7f, 0.3f, 1.0f), "shown %s-pooled %dx%d:1", how, res.pool_rows,
-                           res.pool_cols);
+        ImGui::TextColored(ImVec4(0.95f, 0.7f, 0.3f, 1.0f), "shown %s-pooled %dx%d cells per texel", how,
+                           res.pool_rows, res.pool_cols);
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("More cells than pixels: each pixel shows the %s of a %d x %d block,\n"
                           "so no strong value disappears. Zoom in for every cell.",
@@ -377,30 +364,63 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     return (d.allowed && !d.allowed[i]) || !std::isfinite(d.values[i]);
   };
 
-  // Hatch over masked cells, one run of adjacent masked cells at a time, when cells are big enough.
+  // Hatch over masked cells when cells are big enough for a line each. Each 45-degree hatch
+  // line is walked across the visible cells and split only where it leaves the masked region,
+  // so a causal triangle costs one segment per line. All or nothing: past the budget the plain
+  // grey stays (as core/figure does for tiny cells), never a half-hatched view.
   const float period = std::max(4.0f, std::round(font * 0.4f));
-  if (one_texel_per_cell && m.cw >= period * 1.5f && m.ch >= period * 1.5f) {
-    const ImU32 hatch = ToImU32(kMaskedHatchColor);
-    int budget = 6000;  // lines; beyond it the plain grey stays (as core/figure does for tiny cells)
-    for (int r = r_begin; r < r_end && budget > 0; ++r) {
-      int c = c_begin;
-      while (c < c_end && budget > 0) {
-        if (!cell_masked(r, c)) {
-          ++c;
-          continue;
-        }
-        int e = c;
-        while (e < c_end && cell_masked(r, e)) ++e;
-        budget -= AddHatch(draw, ImVec2(m.ScreenX(static_cast<float>(c)), m.ScreenY(static_cast<float>(r))),
-                           ImVec2(m.ScreenX(static_cast<float>(e)), m.ScreenY(static_cast<float>(r + 1))), period, hatch);
-        c = e;
+  if (one_texel_per_cell && m.cw >= period && m.ch >= period) {
+    const ImVec2 vis_min(std::max(pmin.x, m.ScreenX(0)), std::max(pmin.y, m.ScreenY(0)));
+    const ImVec2 vis_max(std::min(pmax.x, m.ScreenX(static_cast<float>(d.cols))),
+                         std::min(pmax.y, m.ScreenY(static_cast<float>(d.rows))));
+    std::vector<ImVec4> segments;  // x0, y0, x1, y1
+    constexpr std::size_t kMaxHatchSegments = 3000;  // ~18k vertices with anti-aliased lines
+    std::vector<float> cuts;
+    bool over_budget = false;
+    const float s0 = std::ceil((vis_min.x + vis_min.y) / period) * period;
+    for (float sv = s0; sv < vis_max.x + vis_max.y && !over_budget; sv += period) {
+      // The line x + y = sv inside the visible matrix: x in [xa, xb].
+      const float xa = std::max(vis_min.x, sv - vis_max.y), xb = std::min(vis_max.x, sv - vis_min.y);
+      if (xb <= xa) continue;
+      // Break points: column boundaries, and row boundaries (y = sv - x) crossed on the way.
+      cuts.clear();
+      cuts.push_back(xa);
+      for (int c = std::max(c_begin, static_cast<int>(std::ceil(m.ColAt(xa)))); c < c_end; ++c) {
+        const float x = m.ScreenX(static_cast<float>(c));
+        if (x >= xb) break;
+        if (x > xa) cuts.push_back(x);
       }
+      for (int r = std::min(r_end - 1, static_cast<int>(std::floor(m.RowAt(sv - xa)))); r >= r_begin; --r) {
+        const float x = sv - m.ScreenY(static_cast<float>(r));
+        if (x >= xb) break;
+        if (x > xa) cuts.push_back(x);
+      }
+      cuts.push_back(xb);
+      std::sort(cuts.begin(), cuts.end());
+      float open = -1.0f;  // x where the current masked stretch began, -1 when none
+      for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+        const float xm = 0.5f * (cuts[k] + cuts[k + 1]);
+        const int c = std::clamp(static_cast<int>(std::floor(m.ColAt(xm))), 0, d.cols - 1);
+        const int r = std::clamp(static_cast<int>(std::floor(m.RowAt(sv - xm))), 0, d.rows - 1);
+        const bool masked = cell_masked(r, c);
+        if (masked && open < 0.0f) open = cuts[k];
+        if (!masked && open >= 0.0f) {
+          segments.push_back(ImVec4(open, sv - open, cuts[k], sv - cuts[k]));
+          open = -1.0f;
+        }
+      }
+      if (open >= 0.0f) segments.push_back(ImVec4(open, sv - open, xb, sv - xb));
+      over_budget = segments.size() > kMaxHatchSegments;
+    }
+    if (!over_budget) {
+      const ImU32 hatch = ToImU32(kMaskedHatchColor);
+      for (const ImVec4& g : segments) draw->AddLine(ImVec2(g.x, g.y), ImVec2(g.z, g.w), hatch);
     }
   }
 
   // Thin cell separators once cells are large, and values inside cells when they fit.
-  if (m.cw >= font * 0.6f && m.ch >= font * 0.6f && one_texel_per_cell) {
-    const ImU32 grid = ImGui::GetColorU32(ImGuiCol_WindowBg, 0.55f);
+  if (m.cw >= font * 1.1f && m.ch >= font * 1.1f && one_texel_per_cell) {
+    const ImU32 grid = ImGui::GetColorU32(ImGuiCol_WindowBg, 0.35f);
     for (int c = c_begin + 1; c < c_end; ++c)
       draw->AddLine(ImVec2(m.ScreenX(static_cast<float>(c)), pmin.y), ImVec2(m.ScreenX(static_cast<float>(c)), pmax.y), grid);
     for (int r = r_begin + 1; r < r_end; ++r)
@@ -473,12 +493,19 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
       const float cy = std::clamp(m.ScreenY(r + 0.5f), pmin.y + ts.y * 0.5f - lh * 0.5f, pmax.y - ts.y * 0.5f + lh * 0.5f);
       const ImVec2 p(pmin.x - pad - ts.x, cy - ts.y * 0.5f);
       if (boxed)
-        draw->AddRectFilled(p - ImVec2(pad * 0.5f, 0), p + ts + ImVec2(pad * 0.5f, 0), ImGui::GetColorU32(ImGuiCol_PopupBg), 3.0f);
+        draw->AddRectFilled(p - ImVec2(pad * 0.5f, 1.0f), p + ts + ImVec2(pad * 0.5f, 1.0f), ImGui::GetColorU32(ImGuiCol_PopupBg), 3.0f);
       draw->AddText(p, col, s.c_str());
+    };
+    // Regular labels give way to the marked ones (selected, highlighted, hovered) near them.
+    auto near_mark = [](int i, int stride, std::initializer_list<int> marks) {
+      if (stride <= 1) return false;
+      for (int k : marks)
+        if (k >= 0 && i != k && std::abs(i - k) < stride) return true;
+      return false;
     };
     const int first_r = (r_begin / row_stride) * row_stride;
     for (int r = first_r; r < r_end; r += row_stride) {
-      if (r < r_begin) continue;
+      if (r < r_begin || near_mark(r, row_stride, {d.selected_row, d.highlight_row, res.hovered_row})) continue;
       if (m.ScreenY(r + 0.5f) < pmin.y || m.ScreenY(r + 0.5f) > pmax.y) continue;
       row_label(r, labels_from_tokens_r ? text_col : dim_text_col, false);
     }
@@ -504,7 +531,7 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     };
     const int first_c = (c_begin / col_stride) * col_stride;
     for (int c = first_c; c < c_end; c += col_stride) {
-      if (c < c_begin) continue;
+      if (c < c_begin || near_mark(c, col_stride, {d.highlight_col, res.hovered_col})) continue;
       if (m.ScreenX(c + 0.5f) < pmin.x || m.ScreenX(c + 0.5f) > pmax.x) continue;
       col_label(c, labels_from_tokens_c ? text_col : dim_text_col, false);
     }

@@ -41,7 +41,8 @@ void PrintExportHelp() {
       "                       heatmaps: outline row K\n"
       "  --out FILE|DIR       where to write (required); DIR for --head all\n"
       "  --format FMT         png | svg | npy | json; default: from FILE's extension, png for a DIR\n"
-      "  --scale S            pixel scale 1..4 (default 1 = 1000 x 800 px for a heatmap; 2 = 2000 x 1600)\n"
+      "  --scale S            pixel scale 1..4 (default 1 = 1000 x 800 px for a heatmap; 2 = 2000 x 1600);\n"
+      "                       here --scale always takes a value (score scaling is on unless --no-scale)\n"
       "  --dpi D              dots per inch 50..600 (the figure is 10 x 8 in; --dpi 200 = --scale 2)\n"
       "  --title TEXT         replace the default title (default: what it is, head, layer)\n"
       "  --subtitle TEXT      replace the default subtitle (model, mask, positional encoding)\n"
@@ -217,8 +218,24 @@ int RunExportCommand(const std::vector<std::string>& args) {
   TraceOptions topts;
   ExportOptions o;
   try {
+    // The shared trace options take `--scale` as the flag "scale scores by
+    // 1/sqrt(d_k)" (the default anyway; --no-scale turns it off). For export,
+    // `--scale S` is the pixel scale the issue asks for, so it is taken out
+    // before the shared parser sees it.
+    std::vector<std::string> shared, pixel_scale;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (args[i] == "--scale") {
+        pixel_scale.push_back(args[i]);
+        if (i + 1 < args.size()) pixel_scale.push_back(args[++i]);
+      } else if (args[i].rfind("--scale=", 0) == 0) {
+        pixel_scale.push_back(args[i]);
+      } else {
+        shared.push_back(args[i]);
+      }
+    }
     std::vector<std::string> rest;
-    topts = ParseTraceOptions(args, &rest);
+    topts = ParseTraceOptions(shared, &rest);
+    rest.insert(rest.end(), pixel_scale.begin(), pixel_scale.end());
     o = ParseExportOptions(rest);
     if (topts.layer_given && topts.layer < 0 && o.view != "grid")
       throw UsageError("--layer: 'all' is not allowed with --view " + o.view + "; expected a layer number (or --view grid)");

@@ -135,8 +135,16 @@ struct RasterImage {
 // Notes a person should see about a rendering, e.g. that a large matrix was
 // max-pooled to fit the pixels. The CLI prints them on stderr; they are also
 // written in small type under the figure.
+struct PixelRect {
+  int x = 0, y = 0, w = 0, h = 0;
+};
 struct RenderReport {
   std::vector<std::string> notes;
+  // Where things landed, in output pixels (SVG: in pixels at its nominal size):
+  // the cell area of each heatmap panel (cell c of n spans the pixels px with
+  // floor(px * n / w) == c when w >= n) and the colorbar's colour ramp.
+  std::vector<PixelRect> plots;
+  std::optional<PixelRect> colorbar;
 };
 
 RasterImage RenderFigure(const Figure& f, const RenderOptions& o, RenderReport* report = nullptr);

@@ -111,6 +111,7 @@ void DrawHeadGrid(Surface& s, const HeadGridFigure& g, RenderReport* report) {
       pool_note = PoolNote(panel, p.plot, s.PixelsPerUnit());
     }
     DrawHeatmapPanel(s, panel, p);
+    if (report) report->plots.push_back(ToPixels(p.plot, s.PixelsPerUnit()));
   }
   const HeatmapFigure& first = g.panels.front();
   const float grid_top = top + L.panel_title_h;
@@ -126,6 +127,7 @@ void DrawHeadGrid(Surface& s, const HeadGridFigure& g, RenderReport* report) {
   if (g.colorbar) {
     Rect bar{L.left + grid_w + kColorbarGap, grid_top, kColorbarWidth, std::min(grid_h, 420.0f)};
     DrawColorbar(s, first.colormap, L.range, bar, first.colorbar_caption);
+    if (report) report->colorbar = ToPixels(bar, s.PixelsPerUnit());
     bool masked = false;
     for (const HeatmapFigure& h : g.panels) masked = masked || HasMaskedCells(h);
     if (masked) DrawMaskedLegend(s, bar.x, bar.bottom() + 14.0f);

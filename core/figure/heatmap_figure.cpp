@@ -91,9 +91,13 @@ void DrawHeatmapFigure(Surface& s, const HeatmapFigure& h, RenderReport* report)
   p.rows = L.rows, p.cols = L.cols;
   p.values = L.values, p.grid = L.grid;
   DrawHeatmapPanel(s, h, p);
+  if (report) report->plots.push_back(ToPixels(L.plot, s.PixelsPerUnit()));
 
   Rect bar{L.plot.right() + kColorbarGap, L.plot.y, kColorbarWidth, L.plot.h};
-  if (h.colorbar) DrawColorbar(s, h.colormap, p.range, bar, h.colorbar_caption);
+  if (h.colorbar) {
+    DrawColorbar(s, h.colormap, p.range, bar, h.colorbar_caption);
+    if (report) report->colorbar = ToPixels(bar, s.PixelsPerUnit());
+  }
   if (HasMaskedCells(h)) DrawMaskedLegend(s, h.colorbar ? bar.x : L.plot.right() + 8.0f, L.plot.bottom() + 10.0f);
   if (L.pooled) {
     std::string note = PoolNote(h, L.plot, s.PixelsPerUnit());

@@ -150,6 +150,12 @@ bool HasMaskedCells(const HeatmapFigure& h) {
   return false;
 }
 
+PixelRect ToPixels(Rect r, float ppu) {
+  int x0 = static_cast<int>(std::lround(r.x * ppu)), x1 = static_cast<int>(std::lround(r.right() * ppu));
+  int y0 = static_cast<int>(std::lround(r.y * ppu)), y1 = static_cast<int>(std::lround(r.bottom() * ppu));
+  return {x0, y0, std::max(1, x1 - x0), std::max(1, y1 - y0)};
+}
+
 bool WillPool(const HeatmapFigure& h, Rect plot, float ppu) {
   int W = static_cast<int>(std::lround(plot.right() * ppu)) - static_cast<int>(std::lround(plot.x * ppu));
   int H = static_cast<int>(std::lround(plot.bottom() * ppu)) - static_cast<int>(std::lround(plot.y * ppu));

@@ -89,6 +89,9 @@ bool HasMaskedCells(const HeatmapFigure& h);
 bool WillPool(const HeatmapFigure& h, Rect plot, float ppu);
 std::string PoolNote(const HeatmapFigure& h, Rect plot, float ppu);
 
+// A rectangle in output pixels, rounded exactly as the raster backend rounds cells.
+PixelRect ToPixels(Rect r, float ppu);
+
 // [SECTION] Figures (each in its own file)
 struct FigureUnits {
   float w = 0, h = 0;

@@ -89,7 +89,8 @@ Lexicon Lexicon::Parse(std::string_view tsv) {
   for (std::string_view line : Split(tsv, '\n')) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty() || line.front() == '#') continue;
+    // '#' starts a comment, except "#<TAB>..." which is the entry for the symbol '#'.
+    if (line.empty() || (line.front() == '#' && (line.size() == 1 || line[1] != '\t'))) continue;
     const std::vector<std::string_view> f = Split(line, '\t');
     const auto fail = [&](const char* why) {
       throw std::runtime_error("lexicon line " + std::to_string(line_no) + ": " + why);

@@ -2,7 +2,8 @@
 // words, generated from WordNet 3.0 by assets/lexicon/make_lexicon.py and
 // embedded in the library at configure time (no asset file is read at run time).
 //
-// File format (assets/lexicon/lexicon.tsv), one entry per line, '#' = comment:
+// File format (assets/lexicon/lexicon.tsv), one entry per line, '#' = comment
+// (but "#<TAB>..." is the entry for the symbol '#'):
 //   word <TAB> pos=share pos=share ... <TAB> class=share class=share ...
 //   form <TAB> form-of <TAB> lemma [pos]    (irregular inflection: "went  form-of  go verb")
 // pos tags: noun verb adj adv det pron adp conj aux part num punct intj

@@ -352,6 +352,12 @@ TEST_CASE("builtin embedding: every word, known or not, gets a deterministic ide
 TEST_CASE("builtin lexicon: at least 2,000 words with part of speech and classes") {
   const Lexicon& lex = Lexicon::Builtin();
   CHECK(lex.size() >= 2000);
+  // Every word line of the file is an entry (none lost to parsing).
+  std::size_t word_lines = 0;
+  std::istringstream tsv(std::string(kBuiltinLexiconTsv, kBuiltinLexiconTsvSize));
+  for (std::string line; std::getline(tsv, line);)
+    if (line.find('\t') != std::string::npos && line.find("\tform-of\t") == std::string::npos) ++word_lines;
+  CHECK(lex.size() == word_lines);
   CHECK(lex.irregular_forms() >= 500);
   std::size_t complete = 0;
   for (const auto& [word, e] : lex.entries()) {
@@ -401,6 +407,7 @@ TEST_CASE("builtin lexicon: lookup lowercases and handles inflections") {
   CHECK(lex.Lookup("zqxvbork").entry == nullptr);
   CHECK(lex.Lookup("").entry == nullptr);
   CHECK(lex.Lookup("'").entry != nullptr);  // a quote mark is punctuation
+  CHECK(lex.Lookup("#").entry != nullptr);  // not mistaken for a comment line
 }
 
 TEST_CASE("builtin lexicon: malformed lines are rejected with the line number") {

@@ -19,8 +19,9 @@
 //   dims    PE pairs  w_k             E (embedding) holds
 //   0..15   0..7      1 .. 0.133      nothing: X here is exactly PE, so the
 //                                      position heads read clean positions
-//   16..31  8..15     0.1 .. 0.024    nothing: PE turns a full circle within
-//                                      60 tokens here, too fast to share with words
+//   16..31  8..15     0.1 .. 0.024    nothing: PE turns by a radian or more within
+//                                      42 tokens here, too fast to share with words
+//                                      (duplicate-token reads pair 8 as a position)
 //   32..43  16..21    0.01 .. 0.0032  part of speech: 5 x share of each of the 12
 //                                      tags noun verb adj adv det pron adp conj aux
 //                                      part num punct (dim 32 + tag)
@@ -112,9 +113,10 @@
 //    content dot products by the distance: same-topic breaks too.
 //  - kv heads 4 pools K/V of heads (0,1), (2,3), (4,5), (6,7). previous- and
 //    next-token read identical keys, as do syntactic and verb-subject, so those
-//    four still work (their values mix); first-token + same-topic and
-//    duplicate + local-context do not share keys and break. kv heads 2 or 1
-//    break nearly everything: pooling works only for heads that agree on keys.
+//    four still work (their values mix). The other two pairs do not share
+//    keys: first-token and duplicate-token still pick their token (their
+//    logits are the larger), same-topic and local-context break. kv heads 2
+//    or 1 break nearly everything: pooling works for heads that agree on keys.
 //  - scale off multiplies every logit by sqrt(8) (sharper); T divides them.
 #include "core/model/builtin.h"
 

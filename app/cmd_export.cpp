@@ -59,7 +59,7 @@ void PrintExportHelp() {
       "otherwise). Every file is written to a temporary next to it and renamed into place, so a\n"
       "failure (unwritable directory, full disk) leaves no partial file. The path of each file\n"
       "written is printed on standard output.\n"
-      "Large matrices: when a PNG has fewer pixels than cells, each pixel shows the largest value\n"
+      "Large matrices: when a PNG has fewer pixels than cells they are max-pooled: each pixel shows the largest value\n"
       "(the most extreme for diverging maps) of its cells, so no cell is dropped; the figure and\n"
       "standard error say so. SVG keeps every cell (one rect per cell up to 256 x 256, beyond that\n"
       "one embedded image with a pixel per cell).\n"
@@ -171,8 +171,10 @@ ExportOptions ParseExportOptions(const std::vector<std::string>& rest) {
     if (from_ext && o.format && *from_ext != *o.format)
       throw UsageError("--format: '" + std::string(ToString(*o.format)) + "' does not match --out '" + o.out + "'");
     if (!o.format) o.format = from_ext;
-  } else if (!o.format) {
-    o.format = FigureFormat::Png;
+  } else {
+    if (FigureFormatFromPath(o.out))
+      Fail("--out", o.out, "a directory with --head all (one file per head is written into it)");
+    if (!o.format) o.format = FigureFormat::Png;
   }
   bool raw = *o.format == FigureFormat::Npy || *o.format == FigureFormat::Json;
   if (raw && (o.view == "arcs" || o.view == "grid"))

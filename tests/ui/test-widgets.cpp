@@ -210,6 +210,18 @@ TEST_CASE("BakeHeatmapRgba uses the shared colormap table and the masked grey", 
   }
 }
 
+TEST_CASE("CompactCellNumber shortens without lying", "[widgets][pool]") {
+  CHECK(CompactCellNumber("0.97", 0.97f) == ".97");
+  CHECK(CompactCellNumber("-0.50", -0.5f) == "-.5");    // -0.5 exactly: trailing zero dropped too
+  CHECK(CompactCellNumber("-0.50", -0.498f) == "-.50"); // not exact: keeps its precision
+  CHECK(CompactCellNumber("1.00", 1.0f) == "1");
+  CHECK(CompactCellNumber("1.00", 0.998f) == "1.00");
+  CHECK(CompactCellNumber("0.00", 0.0f) == "0");
+  CHECK(CompactCellNumber("0.00", 0.004f) == ".00");   // rounds to zero but is not zero
+  CHECK(CompactCellNumber("12", 12.0f) == "12");
+  CHECK(CompactCellNumber("1e-05", 1e-5f) == "1e-05");
+}
+
 // [SECTION] Colorbar ticks
 
 TEST_CASE("NiceTicks are round, evenly spaced and inside the range", "[widgets][colorbar]") {

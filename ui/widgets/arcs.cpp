@@ -101,22 +101,36 @@ bool DrawToolbar(const ArcsData& d, ArcsView& v, float width) {
   bool changed = false;
   const ImGuiStyle& style = ImGui::GetStyle();
   const float font = ImGui::GetFontSize();
+  const float left = ImGui::GetCursorScreenPos().x;
+  bool first_item = true;
+  // Continue the line when the next item fits, else start a new one (narrow panels wrap).
+  auto place = [&](float item_w, float gap) {
+    if (first_item) {
+      first_item = false;
+      return;
+    }
+    if (ImGui::GetItemRectMax().x + gap + item_w <= left + width) ImGui::SameLine(0, gap);
+  };
+  auto button_w = [&](const char* a, const char* b) {
+    return ImGui::CalcTextSize(a).x + ImGui::CalcTextSize(b).x + style.FramePadding.x * 4;
+  };
   auto toggle = [&](const char* label, bool on) {
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     const bool pressed = ImGui::SmallButton(label);
     if (on) ImGui::PopStyleColor();
     return pressed;
   };
+  place(button_w("Columns", "Line"), style.ItemSpacing.x);
   if (toggle("Columns", v.layout == ArcsLayout::TwoColumns)) { v.layout = ArcsLayout::TwoColumns; changed = true; }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Queries on the left, keys on the right");
   ImGui::SameLine(0, 0);
   if (toggle("Line", v.layout == ArcsLayout::OneLine)) { v.layout = ArcsLayout::OneLine; changed = true; }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("All tokens on one line, arcs above it");
-  ImGui::SameLine();
+  place(button_w("All heads", "One head"), style.ItemSpacing.x);
   if (toggle("All heads", v.all_heads)) { v.all_heads = true; changed = true; }
   ImGui::SameLine(0, 0);
   if (toggle("One head", !v.all_heads)) { v.all_heads = false; changed = true; }
-  ImGui::SameLine();
+  place(font * 7.0f, style.ItemSpacing.x);
   ImGui::SetNextItemWidth(font * 7.0f);
   float mw = v.min_weight;
   if (ImGui::SliderFloat("##minw", &mw, 0.001f, 0.5f, "min w %.3f", ImGuiSliderFlags_Logarithmic)) {
@@ -130,7 +144,6 @@ bool DrawToolbar(const ArcsData& d, ArcsView& v, float width) {
   if (heads == 0) return changed;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float chip_h = ImGui::GetTextLineHeight() + style.FramePadding.y;
-  const float left = ImGui::GetCursorScreenPos().x;
   float x = left;
   ImVec2 line = ImGui::GetCursorScreenPos();
   for (int h = 0; h < heads; ++h) {

@@ -75,16 +75,19 @@ void DrawColorbarInRect(ImDrawList* draw, ImVec2 bar_min, ImVec2 bar_max, const 
     const float t = (ticks[i] - scale.vmin) / (scale.vmax - scale.vmin);
     std::snprintf(buf, sizeof buf, format, ticks[i]);
     const ImVec2 ts = ImGui::CalcTextSize(buf);
+    // Tick notches sit inside the bar, in black or white by the colour under them, so a
+    // notch next to a label never reads as a minus sign.
+    const ImU32 notch = ToImU32(LabelColorOn(ColormapAt(scale.map, t)), 200);
     if (vertical) {
       const float y = bar_max.y - t * length;
-      draw->AddLine(ImVec2(bar_max.x, y), ImVec2(bar_max.x + tick_len, y), text);
+      draw->AddLine(ImVec2(bar_max.x - tick_len, y), ImVec2(bar_max.x, y), notch);
       const float ty = std::clamp(y - ts.y * 0.5f, bar_min.y - ts.y * 0.5f, bar_max.y - ts.y * 0.5f);
-      draw->AddText(ImVec2(bar_max.x + tick_len + 2.0f, ty), text, buf);
+      draw->AddText(ImVec2(bar_max.x + tick_len, ty), text, buf);
     } else {
       const float x = bar_min.x + t * length;
-      draw->AddLine(ImVec2(x, bar_max.y), ImVec2(x, bar_max.y + tick_len), text);
+      draw->AddLine(ImVec2(x, bar_max.y - tick_len), ImVec2(x, bar_max.y), notch);
       const float tx = std::clamp(x - ts.x * 0.5f, bar_min.x - ts.x * 0.5f, bar_max.x - ts.x * 0.5f);
-      draw->AddText(ImVec2(tx, bar_max.y + tick_len), text, buf);
+      draw->AddText(ImVec2(tx, bar_max.y + tick_len * 0.5f), text, buf);
     }
   }
   if (centre_only) {  // a constant matrix: one label saying which value it is

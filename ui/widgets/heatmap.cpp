@@ -11,6 +11,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cfloat>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -426,20 +428,35 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     for (int r = r_begin + 1; r < r_end; ++r)
       draw->AddLine(ImVec2(pmin.x, m.ScreenY(static_cast<float>(r))), ImVec2(pmax.x, m.ScreenY(static_cast<float>(r))), grid);
   }
-  if (view.show_values && one_texel_per_cell) {
-    std::snprintf(fmt_buf, sizeof fmt_buf, d.cell_format, -0.888f);
-    const ImVec2 sample = ImGui::CalcTextSize(fmt_buf);
-    if (m.cw >= sample.x + pad && m.ch >= sample.y) {
-      for (int r = r_begin; r < r_end; ++r) {
-        for (int c = c_begin; c < c_end; ++c) {
-          if (cell_masked(r, c)) continue;
-          const float v = d.values[static_cast<std::size_t>(r) * d.cols + c];
-          std::snprintf(fmt_buf, sizeof fmt_buf, d.cell_format, v);
-          const Rgb8 bg = ColormapColor(d.scale.map, v, d.scale.vmin, d.scale.vmax);
-          const Rgb8 fg = LabelColorOn(bg);
-          const ImVec2 ts = ImGui::CalcTextSize(fmt_buf);
-          draw->AddText(ImVec2(m.ScreenX(c + 0.5f) - ts.x * 0.5f, m.ScreenY(r + 0.5f) - ts.y * 0.5f), ToImU32(fg), fmt_buf);
+  if (view.show_values && one_texel_per_cell && m.cw >= font * 1.2f && m.ch >= font * 0.8f) {
+    // Each number in the largest form that fits its cell: full size, then 80%; the printed
+    // form, then its compact form (CompactCellNumber).
+    ImFont* f = ImGui::GetFont();
+    char compact[64];
+    for (int r = r_begin; r < r_end; ++r) {
+      for (int c = c_begin; c < c_end; ++c) {
+        if (cell_masked(r, c)) continue;
+        const float v = d.values[static_cast<std::size_t>(r) * d.cols + c];
+        std::snprintf(fmt_buf, sizeof fmt_buf, d.cell_format, v);
+        std::snprintf(compact, sizeof compact, "%s", CompactCellNumber(fmt_buf, v).c_str());
+        const char* text = nullptr;
+        float fs = font;
+        ImVec2 ts;
+        for (float k : {1.0f, 0.8f}) {
+          for (const char* cand : {static_cast<const char*>(fmt_buf), static_cast<const char*>(compact)}) {
+            ts = f->CalcTextSizeA(font * k, FLT_MAX, 0.0f, cand);
+            if (ts.x + 4.0f <= m.cw && ts.y <= m.ch) {
+              text = cand;
+              fs = font * k;
+              break;
+            }
+          }
+          if (text) break;
         }
+        if (!text) continue;
+        const Rgb8 fg = LabelColorOn(ColormapColor(d.scale.map, v, d.scale.vmin, d.scale.vmax));
+        draw->AddText(f, fs, ImVec2(m.ScreenX(c + 0.5f) - ts.x * 0.5f, m.ScreenY(r + 0.5f) - ts.y * 0.5f),
+                      ToImU32(fg), text);
       }
     }
   }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <string>
 
 namespace attnviz::ui {
 
@@ -69,6 +70,18 @@ std::vector<std::uint8_t> BakeHeatmapRgba(const PooledMatrix& pooled, Colormap m
     rgba[i * 4 + 3] = 255;
   }
   return rgba;
+}
+
+std::string CompactCellNumber(const char* printed, float value) {
+  std::string s(printed);
+  if (s.find('.') == std::string::npos || s.find_first_of("eE") != std::string::npos) return s;
+  std::string t = s;
+  while (!t.empty() && t.back() == '0') t.pop_back();
+  if (!t.empty() && t.back() == '.') t.pop_back();
+  if (!t.empty() && t != "-" && std::strtof(t.c_str(), nullptr) == value) s = t;
+  if (s.rfind("0.", 0) == 0) s.erase(0, 1);
+  else if (s.rfind("-0.", 0) == 0) s.erase(1, 1);
+  return s;
 }
 
 }  // namespace attnviz::ui

@@ -3,6 +3,7 @@
 // functions (no ImGui state), so tests can check them cell by cell.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "core/figure/colormap.h"
@@ -38,5 +39,11 @@ int PoolFactorFor(int n, int budget);
 // index rule of ColormapIndex; invalid texels get kMaskedCellColor.
 std::vector<std::uint8_t> BakeHeatmapRgba(const PooledMatrix& pooled, Colormap map, float vmin,
                                           float vmax);
+
+// The shortest honest form of a number printed in a cell, for cells too narrow for the
+// full one: "0.97" -> ".97", "-0.50" -> "-.50"; trailing zeros go only when the value is
+// exactly what remains ("1.00" -> "1" for 1.0f), so 0.004 stays ".00" and never shows
+// a "0" that reads as exact.
+std::string CompactCellNumber(const char* printed, float value);
 
 }  // namespace attnviz::ui

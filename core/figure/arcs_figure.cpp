@@ -85,14 +85,17 @@ void DrawArcsFigure(Surface& s, const ArcsFigure& a, RenderReport*) {
 
   // Token columns; the selected query is bold on a light band and always labelled.
   const float band_h = std::max(L.pitch, L.size * 1.3f);
-  s.FillRect(kMargin, row_y(a.selected) - band_h * 0.5f, kLeftLabelsEnd + 6.0f - kMargin, band_h, Hex(0xe9e9e9));
+  const std::string selected_label =
+      FitText(TokenLabel(a, a.selected, L.step), L.size, kLeftLabelsEnd - kMargin - 4.0f, FontWeight::Bold);
+  const float band_w = TextWidth(selected_label, L.size, FontWeight::Bold) + 14.0f;
+  s.FillRect(kLeftLabelsEnd + 7.0f - band_w, row_y(a.selected) - band_h * 0.5f, band_w, band_h, Hex(0xe6e6e6));
   if (a.labels) {
     for (int i = 0; i < n; ++i) {
       bool selected = i == a.selected;
       bool near_selected = std::abs(i - a.selected) * L.pitch < L.size * 1.2f;
       if (!selected && (i % L.step != 0 || near_selected)) continue;
       float y = CenteredBaseline(row_y(i), L.size);
-      std::string t = FitText(TokenLabel(a, i, L.step), L.size, kLeftLabelsEnd - kMargin - 4.0f);
+      std::string t = selected ? selected_label : FitText(TokenLabel(a, i, L.step), L.size, kLeftLabelsEnd - kMargin - 4.0f);
       s.Text(t, kLeftLabelsEnd, y, L.size, kInk, Anchor::End, selected ? FontWeight::Bold : FontWeight::Regular);
       std::string u = FitText(TokenLabel(a, i, L.step), L.size, kLegendX - kRightLabelsStart - 20.0f);
       if (i % L.step == 0) s.Text(u, kRightLabelsStart, y, L.size, kInk, Anchor::Start);

@@ -106,13 +106,17 @@ bool SvgSurface::Cells(const CellsSpec& s) {
   const float cw = s.w / s.cols, ch = s.h / s.rows;
   const long cells = static_cast<long>(s.rows) * s.cols;
   if (cells <= kSvgMaxRectCells) {
-    // A hatch pattern in user units, so it scales with the figure like the PNG's.
-    std::string id = "hatch" + std::to_string(hatch_patterns_++);
-    defs_ += "<pattern id=\"" + id + "\" patternUnits=\"userSpaceOnUse\" width=\"" + Num(s.hatch_period) +
-             "\" height=\"" + Num(s.hatch_period) + "\" patternTransform=\"rotate(45)\">" +
-             "<rect width=\"" + Num(s.hatch_period) + "\" height=\"" + Num(s.hatch_period) + "\" fill=\"" +
-             Color(kMaskedCellColor) + "\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"" + Num(s.hatch_period) +
-             "\" stroke=\"" + Color(kMaskedHatchColor) + "\" stroke-width=\"1.2\"/></pattern>\n";
+    // One hatch pattern for the document, in user units so it scales with
+    // the figure. The raster hatch repeats every `period` pixels along x + y,
+    // i.e. lines 45 degrees apart by period / sqrt(2); the same here.
+    const std::string id = "hatch";
+    if (hatch_patterns_++ == 0) {
+      const std::string p = Num(s.hatch_period / std::sqrt(2.0f));
+      defs_ += "<pattern id=\"hatch\" patternUnits=\"userSpaceOnUse\" width=\"" + p + "\" height=\"" + p +
+               "\" patternTransform=\"rotate(45)\"><rect width=\"" + p + "\" height=\"" + p + "\" fill=\"" +
+               Color(kMaskedCellColor) + "\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"" + p + "\" stroke=\"" +
+               Color(kMaskedHatchColor) + "\" stroke-width=\"1.1\"/></pattern>\n";
+    }
     // crispEdges: no hairline seams between neighbouring cells.
     body_ += "<g class=\"cells\" shape-rendering=\"crispEdges\">\n";
     for (int r = 0; r < s.rows; ++r)

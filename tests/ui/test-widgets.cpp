@@ -186,6 +186,72 @@ TEST_CASE("PoolMatrix ignores masked and non-finite cells and counts the non-fin
   CHECK(id.valid[2] == 0);
 }
 
+TEST_CASE("BakeMatrixRgba equals pooling then baking, texel for texel", "[widgets][pool]") {
+  std::mt19937 rng(12);
+  std::uniform_real_distribution<float> u(-2.0f, 2.0f);
+  for (int rows : {1, 5, 33})
+    for (int cols : {1, 7, 40}) {
+      std::vector<float> v(rows * cols);
+      std::vector<std::uint8_t> allowed(rows * cols);
+      for (int i = 0; i < rows * cols; ++i) {
+        v[i] = u(rng);
+        allowed[i] = (i % 5) != 0;
+        if (i % 17 == 3) v[i] = std::numeric_limits<float>::quiet_NaN();
+      }
+      for (int f : {1, 2, 3, 8})
+        for (PoolMode mode : {PoolMode::Max, PoolMode::MaxAbs})
+          for (Colormap map : {Colormap::Viridis, Colormap::Diverging}) {
+            const PooledMatrix p = PoolMatrix(v.data(), allowed.data(), rows, cols, f, f, mode);
+            const auto want = BakeHeatmapRgba(p, map, -1.5f, 1.5f);
+            long nonfinite = -1;
+            const auto got = BakeMatrixRgba(v.data(), allowed.data(), rows, cols, f, f, mode, map, -1.5f, 1.5f, &nonfinite);
+            CHECK(got == want);
+            CHECK(nonfinite == p.nonfinite_cells);
+          }
+    }
+  // The index rule matches core/figure's ColormapIndex on bin edges and the range ends.
+  std::vector<float> edges;
+  for (int k = -2; k <= 258; ++k) edges.push_back(-1.0f + 2.0f * k / 256.0f);
+  for (float e : {-1.0f, 1.0f, 0.0f}) {
+    edges.push_back(std::nextafter(e, 2.0f));
+    edges.push_back(std::nextafter(e, -2.0f));
+  }
+  const PooledMatrix p = PoolMatrix(edges.data(), nullptr, 1, static_cast<int>(edges.size()), 1, 1, PoolMode::Max);
+  const auto rgba = BakeHeatmapRgba(p, Colormap::Inferno, -1.0f, 1.0f);
+  for (std::size_t i = 0; i < edges.size(); ++i) {
+    const Rgb8 want = ColormapColor(Colormap::Inferno, edges[i], -1.0f, 1.0f);
+    CHECK(rgba[i * 4] == want.r);
+    CHECK(rgba[i * 4 + 1] == want.g);
+    CHECK(rgba[i * 4 + 2] == want.b);
+  }
+}
+
+TEST_CASE("Baked colours equal core/figure's ColormapColor for any range", "[widgets][pool]") {
+  // The widget evaluates the index rule its own (faster) way; it must agree with the exporter's
+  // ColormapColor on every value, including huge, tiny and one-ulp-wide ranges.
+  std::mt19937 rng(99);
+  const std::pair<float, float> ranges[] = {{0.0f, 1.0f}, {-3.0f, 3.0f}, {0.0f, 1e-30f}, {-1e30f, 1e30f},
+                                            {1.0f, std::nextafter(1.0f, 2.0f)}, {-7.25f, -7.0f}, {2.0f, 2.0f}};
+  for (auto [lo, hi] : ranges) {
+    std::uniform_real_distribution<double> u(lo - (hi - lo) * 0.1 - 1e-30, hi + (hi - lo) * 0.1 + 1e-30);
+    std::vector<float> v(2000);
+    for (float& x : v) x = static_cast<float>(u(rng));
+    v[0] = lo;
+    v[1] = hi;
+    for (Colormap map : {Colormap::Viridis, Colormap::Diverging, Colormap::Grayscale}) {
+      const PooledMatrix p = PoolMatrix(v.data(), nullptr, 1, static_cast<int>(v.size()), 1, 1, PoolMode::Max);
+      const auto rgba = BakeHeatmapRgba(p, map, lo, hi);
+      int mismatches = 0;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        const Rgb8 want = ColormapColor(map, v[i], lo, hi);
+        mismatches += rgba[i * 4] != want.r || rgba[i * 4 + 1] != want.g || rgba[i * 4 + 2] != want.b;
+      }
+      INFO("range [" << lo << ", " << hi << "]");
+      CHECK(mismatches == 0);
+    }
+  }
+}
+
 TEST_CASE("PoolFactorFor gives the smallest factor that fits the budget", "[widgets][pool]") {
   for (int n : {1, 7, 16, 255, 256, 257, 1024, 4096})
     for (int budget : {1, 3, 100, 256, 400, 5000}) {
@@ -430,9 +496,17 @@ TEST_CASE("Heatmap max-pools when the matrix has more cells than pixels and says
   // Zooming in needs less pooling, and the texture follows.
   ImGui::GetIO().MouseWheel = 10.0f;
   h.MoveTo(ImVec2((r.plot_min.x + r.plot_max.x) / 2, (r.plot_min.y + r.plot_max.y) / 2));
+  const int builds = heatmap.texture_builds();
+  const int initial_pool = r.pool_rows;
   frame();
   frame();
   CHECK(view.zoom > 4.0f);
+  // Right after the zoom the coarser texture stays (honest, just pooled more than needed)...
+  CHECK(heatmap.texture_builds() == builds);
+  CHECK(r.pool_rows == initial_pool);
+  // ...and once the zoom rests (0.2 s) the finer one is built, once.
+  for (int i = 0; i < 20; ++i) frame();
+  CHECK(heatmap.texture_builds() == builds + 1);
   CHECK(r.pool_rows == std::max(PoolFactorFor(n, static_cast<int>(px * view.zoom)),
                                 PoolFactorFor(n, static_cast<int>(px_w * view.zoom))));
   CHECK(r.pool_rows < PoolFactorFor(n, px));

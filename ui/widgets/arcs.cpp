@@ -398,13 +398,25 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
     char msg[96];
     std::snprintf(msg, sizeof msg, "no arc above min w %.3f for the shown heads", v.min_weight);
     const ImVec2 ts = ImGui::CalcTextSize(msg);
-    draw->AddText(ImVec2((amin.x + amax.x - ts.x) * 0.5f, amin.y + lh * 0.1f), dim_col, msg);
+    draw->AddText(ImVec2((amin.x + amax.x - ts.x) * 0.5f, (amin.y + amax.y - ts.y) * 0.5f), dim_col, msg);
   }
   if (above > 0 || below > 0) {
     char msg[64];
-    std::snprintf(msg, sizeof msg, columns ? "%d arcs above, %d below" : "%d arcs left, %d right", above, below);
+    std::snprintf(msg, sizeof msg, columns ? "%d above, %d below" : "%d left, %d right", above, below);
     const ImVec2 ts = ImGui::CalcTextSize(msg);
-    draw->AddText(ImVec2(amax.x - ts.x - pad, amax.y - ts.y - 2), dim_col, msg);
+    // Arcs leaving the view: in the heading row between "queries" and "keys" when it fits,
+    // else on a small plate at the bottom; top right above a line of tokens.
+    ImVec2 at(amax.x - ts.x - pad, amin.y + lh * 0.1f);
+    if (columns) {
+      at = ImVec2((qx + kx - ts.x) * 0.5f, amin.y + lh * 0.1f);
+      if (ts.x > kx - qx - pad * 2) {
+        at = ImVec2((amin.x + amax.x - ts.x) * 0.5f, amax.y - ts.y - pad);
+        draw->AddRectFilled(at - ImVec2(pad, 1), at + ts + ImVec2(pad, 1), ImGui::GetColorU32(ImGuiCol_PopupBg, 0.9f), 3.0f);
+      }
+    }
+    draw->AddText(at, dim_col, msg);
+    if (hovered && ImRect(at, at + ts).Contains(mouse))
+      ImGui::SetTooltip("arcs to tokens scrolled out of view (scroll the arcs to see them)");
   }
   if (n > visible) {
     // A thin scroll indicator along the token axis.

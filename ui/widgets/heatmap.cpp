@@ -204,30 +204,41 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     key = Mix(key, d.generation);
     key = Mix(key, static_cast<std::uint64_t>(d.scale.map) << 8 | static_cast<std::uint64_t>(d.pool));
     key = Mix(key, FloatBits(d.scale.vmin) << 32 | FloatBits(d.scale.vmax));
-    key = Mix(key, static_cast<std::uint64_t>(fr) << 32 | static_cast<std::uint32_t>(fc));
     // A few sampled cells, so new contents at a recycled address are noticed even without a generation bump.
     const long cells = static_cast<long>(d.rows) * d.cols;
     for (int s = 0; s < 64; ++s) {
       const long i = cells * s / 64;
       key = Mix(key, FloatBits(d.values[i]) ^ (d.allowed ? static_cast<std::uint64_t>(d.allowed[i]) << 40 : 0));
     }
-    if (key != key_ || !texture_) {
-      PooledMatrix pooled = PoolMatrix(d.values, d.allowed, d.rows, d.cols, fr, fc, d.pool);
-      std::vector<std::uint8_t> rgba = BakeHeatmapRgba(pooled, d.scale.map, d.scale.vmin, d.scale.vmax);
-      if (texture_ && tex_w_ == pooled.cols && tex_h_ == pooled.rows) {
-        textures_->Update(texture_, pooled.cols, pooled.rows, rgba.data());
+    // When zooming in, the texture may stay coarser for a moment (still honest: pooled, and
+    // said so); the finer one is built once the zoom rests, not at every wheel notch. When
+    // zooming out it must follow at once, or texels would be skipped by the sampler.
+    if (fr != wanted_fr_ || fc != wanted_fc_) {
+      wanted_fr_ = fr;
+      wanted_fc_ = fc;
+      wanted_since_ = ImGui::GetTime();
+    }
+    const bool too_fine = fr > tex_fr_ || fc > tex_fc_;
+    const bool finer_ready = (fr < tex_fr_ || fc < tex_fc_) && ImGui::GetTime() - wanted_since_ >= 0.2;
+    if (key != key_ || !texture_ || too_fine || finer_ready) {
+      std::vector<std::uint8_t> rgba = BakeMatrixRgba(d.values, d.allowed, d.rows, d.cols, fr, fc, d.pool, d.scale.map,
+                                                      d.scale.vmin, d.scale.vmax, &nonfinite_cells_);
+      const int w = (d.cols + fc - 1) / fc, h = (d.rows + fr - 1) / fr;
+      if (texture_ && tex_w_ == w && tex_h_ == h) {
+        textures_->Update(texture_, w, h, rgba.data());
       } else {
         if (texture_) textures_->Destroy(texture_);
-        texture_ = textures_->Create(pooled.cols, pooled.rows, rgba.data());
+        texture_ = textures_->Create(w, h, rgba.data());
       }
-      tex_w_ = pooled.cols;
-      tex_h_ = pooled.rows;
+      tex_w_ = w;
+      tex_h_ = h;
+      tex_fr_ = fr;
+      tex_fc_ = fc;
       key_ = key;
-      nonfinite_cells_ = pooled.nonfinite_cells;
       ++texture_builds_;
     }
-    res.pool_rows = fr;
-    res.pool_cols = fc;
+    res.pool_rows = tex_fr_;
+    res.pool_cols = tex_fc_;
   }
 
   ImGui::AlignTextToFramePadding();

@@ -114,7 +114,10 @@ class Heatmap {
   TextureService* textures_;
   ImTextureID texture_ = nullptr;
   int tex_w_ = 0, tex_h_ = 0;
-  std::uint64_t key_ = 0;
+  std::uint64_t key_ = 0;             // contents, colormap and range of the texture (not its pooling)
+  int tex_fr_ = 1, tex_fc_ = 1;       // pooling of the texture
+  int wanted_fr_ = 0, wanted_fc_ = 0; // pooling the current zoom and size ask for
+  double wanted_since_ = 0.0;         // ImGui time when that last changed
   long nonfinite_cells_ = 0;         // of the matrix the texture shows (said in the status line)
   int texture_builds_ = 0;
   bool dragging_ = false;

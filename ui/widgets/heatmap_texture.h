@@ -32,6 +32,14 @@ struct PooledMatrix {
 PooledMatrix PoolMatrix(const float* values, const std::uint8_t* allowed, int rows, int cols,
                         int factor_rows, int factor_cols, PoolMode mode);
 
+// PoolMatrix followed by BakeHeatmapRgba in one pass, without the pooled
+// intermediate (at N = 4096 that would be 80 MB): what the heatmap widget
+// uploads. Gives exactly the texels of BakeHeatmapRgba(PoolMatrix(...)) (a
+// test checks it); *nonfinite_cells (may be null) receives the same count.
+std::vector<std::uint8_t> BakeMatrixRgba(const float* values, const std::uint8_t* allowed, int rows, int cols,
+                                         int factor_rows, int factor_cols, PoolMode mode, Colormap map,
+                                         float vmin, float vmax, long* nonfinite_cells);
+
 // Smallest integer factor f with ceil(n / f) <= budget (budget >= 1).
 int PoolFactorFor(int n, int budget);
 

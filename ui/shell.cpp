@@ -52,11 +52,11 @@ void SectionTitle(const char* text) {
 }
 
 // A boxed one-paragraph message (warning or error) that wraps to the width.
-void MessageBox(const std::string& text, bool error) {
+void MessageBox(const std::string& text, bool error, float reserve_right = 0) {
   const Palette& pal = CurrentPalette();
   const float pad = ImGui::GetStyle().FramePadding.x;
   const float width = ImGui::GetContentRegionAvail().x;
-  const float wrap = width - pad * 2;
+  const float wrap = width - pad * 2 - reserve_right;
   const ImVec2 sz = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
   const ImVec2 p = ImGui::GetCursorScreenPos();
   ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -267,6 +267,9 @@ void Shell::Draw(const ShellFrame& frame) {
   layout_.Fact("mask", DescribeMask(request_.mask));
   layout_.Fact("error", frame.trace_error);
   layout_.Fact("validation", validation_error_);
+  layout_.Fact("notices", std::to_string(notices_.size()));
+  layout_.Fact("font", fonts_.dejavu ? "dejavu" : "imgui");
+  if (!last_export_.empty()) layout_.Fact("last_export", last_export_);
 }
 
 // [SECTION] Header: sentence box and compute state
@@ -739,8 +742,6 @@ void Shell::DrawControls(const Trace* trace) {
 // [SECTION] Chapter area
 
 void Shell::DrawChapter(const ShellFrame& frame) {
-  const Palette& pal = CurrentPalette();
-  const float fs = ImGui::GetFontSize();
   const ImGuiStyle& style = ImGui::GetStyle();
   Chapter* chapter = ChapterByNumber(ui_.chapter);
   ui_.chapter = chapter->number();
@@ -772,28 +773,28 @@ void Shell::DrawChapter(const ShellFrame& frame) {
     ImGui::SetCursorPos(start);
   }
 
-  // Errors about the text (too long, invalid UTF-8) or the model, in place above the views.
-  if (!frame.trace_error.empty() && frame.error_is_current) {
-    ImGui::PushTextWrapPos(ImGui::GetWindowContentRegionMax().x - 12 * fs);
-    MessageBox("Not computed: " + frame.trace_error + (frame.trace ? ". Showing the last good result." : ""), true);
-    ImGui::PopTextWrapPos();
+  // Errors about the text (too long, invalid UTF-8) or the model, and notices,
+  // in place above the views, under the navigation row.
+  const bool have_error = !frame.trace_error.empty() && frame.error_is_current;
+  if (have_error || !notices_.empty()) {
+    ImGui::Dummy(ImVec2(0, ImGui::GetFrameHeight()));
+    if (have_error)
+      MessageBox("Not computed: " + frame.trace_error + (frame.trace ? ". Showing the last good result." : ""), true);
+    for (std::size_t i = 0; i < notices_.size();) {
+      MessageBox(notices_[i], false, ImGui::CalcTextSize("Dismiss").x + style.FramePadding.x * 4);
+      const ImVec2 after = ImGui::GetCursorPos();
+      const ImVec2 box_min = ImGui::GetItemRectMin(), box_max = ImGui::GetItemRectMax();
+      ImGui::SetCursorScreenPos(ImVec2(box_max.x - ImGui::CalcTextSize("Dismiss").x - style.FramePadding.x * 3,
+                                       box_min.y + (box_max.y - box_min.y - ImGui::GetFrameHeight()) * 0.5f));
+      ImGui::PushID(static_cast<int>(i));
+      const bool dismiss = ImGui::Button("Dismiss");
+      ImGui::PopID();
+      layout_.AddLastItem("notice.dismiss");
+      ImGui::SetCursorPos(after);
+      if (dismiss) notices_.erase(notices_.begin() + static_cast<long>(i));
+      else ++i;
+    }
   }
-  for (std::size_t i = 0; i < notices_.size();) {
-    MessageBox(notices_[i], false);
-    const ImVec2 after = ImGui::GetCursorPos();
-    const ImVec2 box_min = ImGui::GetItemRectMin(), box_max = ImGui::GetItemRectMax();
-    ImGui::SetCursorScreenPos(ImVec2(box_max.x - ImGui::CalcTextSize("Dismiss").x - style.FramePadding.x * 3,
-                                     box_min.y + (box_max.y - box_min.y - ImGui::GetFrameHeight()) * 0.5f));
-    ImGui::PushID(static_cast<int>(i));
-    const bool dismiss = ImGui::SmallButton("Dismiss");
-    ImGui::PopID();
-    layout_.AddLastItem("notice.dismiss");
-    ImGui::SetCursorPos(after);
-    if (dismiss) notices_.erase(notices_.begin() + static_cast<long>(i));
-    else ++i;
-  }
-  (void)pal;
-
   ChapterContext ctx{frame.trace.get(), frame.generation, request_, ui_, *textures_, fonts_, layout_};
   ImGui::PushID(chapter->number());
   chapter->Draw(ctx);

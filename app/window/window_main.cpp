@@ -51,19 +51,53 @@ extern "C" void OnGlfwError(int, const char* description) {
   if (g_glfw_error.empty() && description) g_glfw_error = description;
 }
 
+// ImGui 1.86 keeps only the current up/down state of each key, so a press and
+// release arriving between two frames (fast typists, xdotool, remote desktops)
+// would never be seen as a press. Releases of keys pressed since the last
+// NewFrame are held back until after it: every press lasts at least one frame.
+struct KeyReleaseDeferral {
+  bool pressed_since_frame[GLFW_KEY_LAST + 1] = {};
+  struct Release {
+    int key, scancode, mods;
+  };
+  std::vector<Release> deferred;
+};
+KeyReleaseDeferral g_keys;
+
+extern "C" void OnKey(GLFWwindow* window, int key, int scancode, int action, int mods) {
+  if (key >= 0 && key <= GLFW_KEY_LAST) {
+    if (action == GLFW_PRESS) g_keys.pressed_since_frame[key] = true;
+    if (action == GLFW_RELEASE && g_keys.pressed_since_frame[key]) {
+      g_keys.deferred.push_back({key, scancode, mods});
+      return;
+    }
+  }
+  ImGui_ImplGlfw_KeyCallback(window, key, scancode, action, mods);
+}
+
+// Called right after NewFrame: presses from now on belong to the next frame.
+void MarkKeysSeen() {
+  std::fill(std::begin(g_keys.pressed_since_frame), std::end(g_keys.pressed_since_frame), false);
+}
+// Called before polling the next frame's events (never between NewFrame and
+// Render: ImGui asserts that modifiers do not change inside a frame).
+void ReleaseDeferredKeys(GLFWwindow* window) {
+  for (const auto& r : g_keys.deferred) ImGui_ImplGlfw_KeyCallback(window, r.key, r.scancode, GLFW_RELEASE, r.mods);
+  g_keys.deferred.clear();
+}
+
 double NowMs() {
   using namespace std::chrono;
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
-// The persistent part of the settings, to notice when they need saving.
-ui::Settings Persistent(const ui::Settings& s) {
-  ui::Settings p = s;
-  p.ui.hovered_token = p.ui.hovered_row = p.ui.hovered_col = -1;
-  return p;
-}
-bool SamePersistent(const ui::Settings& a, const ui::Settings& b) {
-  return a.request == b.request && Persistent(a).ui == Persistent(b).ui;
+// Whether what is on screen differs from the saved settings (transient hover ignored).
+bool SamePersistent(const Request& request, const ui::UiState& ui, const ui::Settings& saved) {
+  if (!(request == saved.request)) return false;
+  ui::UiState a = ui, b = saved.ui;
+  a.hovered_token = a.hovered_row = a.hovered_col = -1;
+  b.hovered_token = b.hovered_row = b.hovered_col = -1;
+  return a == b;
 }
 
 bool WriteTextFile(const std::string& path, const std::string& text) {
@@ -182,6 +216,7 @@ int RunWindow(const std::vector<std::string>& args) {
   io.IniFilename = nullptr;  // the layout is fixed; our own settings file holds what matters
   ImGui_ImplGlfw_InitForOpenGL(window, true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  glfwSetKeyCallback(window, OnKey);  // wraps ImGui's (see KeyReleaseDeferral)
 
   float content_scale = 1.0f;
   {
@@ -221,7 +256,10 @@ int RunWindow(const std::vector<std::string>& args) {
   std::signal(SIGTERM, OnQuitSignal);
   std::signal(SIGINT, OnQuitSignal);
 
-  ui::Settings saved = settings;
+  // What the file holds; what is on screen (flags included) is saved when it
+  // differs. Runs that only take a screenshot or count frames never write it.
+  ui::Settings saved = loaded.settings;
+  const bool persist = opt.screenshot.empty() && opt.frames == 0;
   double changed_at = -1;
   FrameStats stats;
   int frames = 0;
@@ -233,7 +271,9 @@ int RunWindow(const std::vector<std::string>& args) {
   // [SECTION] RunWindow: loop
   while (!glfwWindowShouldClose(window) && !g_quit.load()) {
     // Interactive and idle: sleep until input (or the spinner needs a frame).
-    if (scripted || frame.busy || g_screenshot_requests.load() > 0) glfwPollEvents();
+    const bool keys_held = !g_keys.deferred.empty();
+    ReleaseDeferredKeys(window);
+    if (scripted || frame.busy || keys_held || g_screenshot_requests.load() > 0) glfwPollEvents();
     else glfwWaitEventsTimeout(0.5);
     const double t0 = NowMs();
 
@@ -272,6 +312,7 @@ int RunWindow(const std::vector<std::string>& args) {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
+    MarkKeysSeen();
     shell.Draw(frame);
     ImGui::Render();
     const double ui_ms = NowMs() - t_ui;
@@ -337,20 +378,19 @@ int RunWindow(const std::vector<std::string>& args) {
     if (opt.frames > 0 && frames >= opt.frames) glfwSetWindowShouldClose(window, GLFW_TRUE);
 
     // Settings: saved one second after the last change, and at exit.
-    const ui::Settings now_settings = shell.settings();
-    if (!SamePersistent(now_settings, saved)) {
+    if (persist && !SamePersistent(shell.request(), shell.ui(), saved)) {
       if (changed_at < 0) changed_at = t0;
       if (t0 - changed_at > 1000.0) {
-        const std::string err = ui::SaveSettingsFile(settings_path, now_settings);
+        saved = shell.settings();
+        const std::string err = ui::SaveSettingsFile(settings_path, saved);
         if (!err.empty()) shell.Toast("Settings not saved: " + err, true);
-        saved = now_settings;
         changed_at = -1;
       }
     }
   }
 
   // [SECTION] RunWindow: shutdown (reverse order of init)
-  if (!SamePersistent(shell.settings(), saved)) {
+  if (persist && !SamePersistent(shell.request(), shell.ui(), saved)) {
     const std::string err = ui::SaveSettingsFile(settings_path, shell.settings());
     if (!err.empty()) std::fprintf(stderr, "attnviz: settings not saved: %s\n", err.c_str());
   }

@@ -293,11 +293,14 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
   if (clicked && res.hovered_token >= 0) res.clicked_token = res.hovered_token;
 
   // Whose arcs: a hovered token previews (a key shows its incoming arcs), else the selection.
+  // A token hovered in another view (strip, heatmap row) previews too.
   int token = d.selected_query;
   bool incoming = false;
   if (res.hovered_token >= 0) {
     token = res.hovered_token;
     incoming = hover_key_side;
+  } else if (d.highlight_token >= 0 && d.highlight_token < n) {
+    token = d.highlight_token;
   }
   const std::vector<Arc> arcs = (token >= 0 && token < n) ? SelectArcs(d, v, n, token, incoming) : std::vector<Arc>{};
 

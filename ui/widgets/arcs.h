@@ -3,7 +3,8 @@
 // arcs above it), curves from the selected query to its keys with opacity and
 // width by weight, one colour per head (core/figure's HeadColor, the same as
 // exported arcs figures), head chips to toggle heads, all heads overlaid or one.
-// Hovering a token previews its arcs without selecting it.
+// Hovering a token (here, or elsewhere via highlight_token) previews its arcs
+// without selecting it; hovering a key shows every query's arc into it.
 //
 // Bounded cost at N = 1024+: only arcs of one query are drawn (the selected or
 // hovered one), arcs below view.min_weight are culled, at most kMaxArcsPerHead
@@ -49,7 +50,7 @@ struct ArcsData {
   std::span<const float* const> head_weights; // H pointers to (N, N) row-major weights (query row, key column)
   std::span<const char* const> head_names;    // optional, H names for chips' tooltips (e.g. roles)
   int selected_query = -1;                    // -1 = none (then hovering previews, else a hint is shown)
-  int highlight_token = -1;                   // hovered elsewhere: its chip is highlighted
+  int highlight_token = -1;                   // hovered elsewhere: highlighted, and its arcs previewed
   bool show_head_chips = true;                // the head toggle chips and layout toggle above the arcs
 };
 

@@ -619,27 +619,46 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
       ImGui::Separator();
       const std::size_t i = static_cast<std::size_t>(r) * d.cols + c;
       const bool masked = d.allowed && !d.allowed[i];
-      auto value_line = [&](const char* name, const float* vals) {
+      // Name / value pairs in two aligned columns.
+      const bool table = ImGui::BeginTable("##values", 2, ImGuiTableFlags_SizingFixedFit);
+      auto row = [&](const char* name, const char* value, const ImVec4* color) {
+        if (table) {
+          ImGui::TableNextRow();
+          ImGui::TableNextColumn();
+          ImGui::TextDisabled("%s", name);
+          ImGui::TableNextColumn();
+        } else {
+          ImGui::TextDisabled("%s", name);
+          ImGui::SameLine();
+        }
+        if (color) ImGui::TextColored(*color, "%s", value);
+        else ImGui::TextUnformatted(value);
+      };
+      const ImVec4 warn(1.0f, 0.45f, 0.4f, 1.0f);
+      auto value_row = [&](const char* name, const float* vals) {
         if (!vals) return;
         const float v = vals[i];
         if (!std::isfinite(v)) {
-          ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%-8s non-finite (drawn as masked)", name);
+          row(name, "non-finite (drawn as masked)", &warn);
           return;
         }
-        std::snprintf(fmt_buf, sizeof fmt_buf, "%%-8s %s", d.value_format);
-        ImGui::Text(fmt_buf, name, v);
+        char num[64];
+        std::snprintf(num, sizeof num, d.value_format, v);
+        row(name, num, nullptr);
       };
       if (block && masked) {
-        ImGui::TextDisabled("every cell of this block is masked");
+        row("", "every cell of this block is masked", nullptr);
       } else if (masked) {
-        ImGui::TextDisabled("masked: key not allowed for this query");
-        if (std::strcmp(d.value_name, "weight") == 0) ImGui::TextDisabled("%-8s 0 (exactly)", "weight");
+        const ImVec4 dim = ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled);
+        row("masked", "not allowed by the mask", &dim);
+        if (std::strcmp(d.value_name, "weight") == 0) row("weight", "0 (exactly)", nullptr);
         for (const HeatmapExtra& e : d.extras)
-          if (e.values && std::strcmp(e.name, "score") == 0) value_line(e.name, e.values);
+          if (e.values && std::strcmp(e.name, "score") == 0) value_row(e.name, e.values);
       } else {
-        value_line(d.value_name, d.values);
-        for (const HeatmapExtra& e : d.extras) value_line(e.name, e.values);
+        value_row(d.value_name, d.values);
+        for (const HeatmapExtra& e : d.extras) value_row(e.name, e.values);
       }
+      if (table) ImGui::EndTable();
     }
     ImGui::EndTooltip();
   }

@@ -152,7 +152,11 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
   };
   const float pad = style.ItemInnerSpacing.x;
   const float row_margin = has_data ? std::min(widest(d.row_tokens, d.rows), font * 7.0f) + pad * 2 : 0.0f;
-  const float col_margin = has_data ? std::min(widest(d.col_tokens, d.cols), font * 5.0f) + pad * 2 : 0.0f;
+  // Token columns get vertical labels; plain column numbers (Q, K, V dims) read horizontally.
+  const bool vertical_col_labels = !d.col_tokens.empty();
+  const float col_margin = !has_data ? 0.0f
+                           : vertical_col_labels ? std::min(widest(d.col_tokens, d.cols), font * 5.0f) + pad * 2
+                                                 : ImGui::GetTextLineHeight() + pad * 2;
   char fmt_buf[64];
   float bar_label_w = 0;
   {
@@ -543,14 +547,23 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     }
     draw->PopClipRect();
 
-    const int col_stride = std::max(1, static_cast<int>(std::ceil(lh * 1.05f / m.cw)));
+    const float col_pitch = vertical_col_labels ? lh * 1.05f : ImGui::CalcTextSize(std::to_string(d.cols - 1).c_str()).x + pad * 2;
+    const int col_stride = std::max(1, static_cast<int>(std::ceil(col_pitch / m.cw)));
     const ImVec2 tmin(pmin.x - lh, origin.y + header_h), tmax(pmax.x + lh, pmin.y - pad * 0.5f);
     draw->PushClipRect(tmin, tmax, true);
     const ImVec2 scratch(pmin.x, tmin.y);  // inside the clip rect, so AddText culls nothing
     auto col_label = [&](int c, ImU32 col, bool boxed) {
+      const float cx = m.ScreenX(c + 0.5f);
+      if (!vertical_col_labels) {
+        const std::string s = AxisLabel(d.col_tokens, c);
+        const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+        const ImVec2 p(cx - ts.x * 0.5f, pmin.y - pad - ts.y);
+        if (boxed) draw->AddRectFilled(p - ImVec2(pad * 0.5f, 1.0f), p + ts + ImVec2(pad * 0.5f, 1.0f), ImGui::GetColorU32(ImGuiCol_PopupBg), 3.0f);
+        draw->AddText(p, col, s.c_str());
+        return;
+      }
       const std::string s = FitText(AxisLabel(d.col_tokens, c), col_margin - pad * 2);
       const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
-      const float cx = m.ScreenX(c + 0.5f);
       const ImVec2 bl(cx - ts.y * 0.5f, pmin.y - pad);
       if (boxed)
         draw->AddRectFilled(ImVec2(bl.x, bl.y - ts.x - pad * 0.5f), ImVec2(bl.x + ts.y, bl.y + pad * 0.5f),
@@ -601,21 +614,28 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
       block = true;
     }
     ImGui::BeginTooltip();
-    const std::string rl = AxisLabel(d.row_tokens, r);
+    // "query 3  "on"" for token axes, "dim 2" for numbered ones.
+    auto axis_line = [](const char* axis, int i, std::span<const Token> tokens) {
+      if (tokens.empty()) ImGui::Text("%s %d", axis, i);
+      else ImGui::Text("%s %d  \"%s\"", axis, i, AxisLabel(tokens, i).c_str());
+    };
     if (over_row_label) {
-      ImGui::Text("%s %d  \"%s\"", d.row_axis, r, rl.c_str());
+      axis_line(d.row_axis, r, d.row_tokens);
       ImGui::TextDisabled("click to select this %s", d.row_axis);
     } else {
-      const std::string cl = AxisLabel(d.col_tokens, c);
-      if (block)
-        ImGui::TextDisabled("block rows %d-%d, cols %d-%d (%s-pooled); its strongest cell:",
-                            (res.hovered_row / res.pool_rows) * res.pool_rows,
-                            std::min(d.rows, (res.hovered_row / res.pool_rows + 1) * res.pool_rows) - 1,
-                            (res.hovered_col / res.pool_cols) * res.pool_cols,
-                            std::min(d.cols, (res.hovered_col / res.pool_cols + 1) * res.pool_cols) - 1,
+      if (block) {
+        auto span_text = [](const char* what, int i, int f, int n) {
+          const int a = (i / f) * f, b = std::min(n, a + f) - 1;
+          return a == b ? std::string(what) + " " + std::to_string(a)
+                        : std::string(what) + "s " + std::to_string(a) + "-" + std::to_string(b);
+        };
+        ImGui::TextDisabled("block of %s, %s (%s-pooled); its strongest cell:",
+                            span_text("row", res.hovered_row, res.pool_rows, d.rows).c_str(),
+                            span_text("col", res.hovered_col, res.pool_cols, d.cols).c_str(),
                             d.pool == PoolMode::MaxAbs ? "max-|v|" : "max");
-      ImGui::Text("%s %d  \"%s\"", d.row_axis, r, rl.c_str());
-      ImGui::Text("%s %d  \"%s\"", d.col_axis, c, cl.c_str());
+      }
+      axis_line(d.row_axis, r, d.row_tokens);
+      axis_line(d.col_axis, c, d.col_tokens);
       ImGui::Separator();
       const std::size_t i = static_cast<std::size_t>(r) * d.cols + c;
       const bool masked = d.allowed && !d.allowed[i];

@@ -805,3 +805,78 @@ TEST_CASE("Heatmap vertex count does not grow with N (causal mask, every zoom)",
     CHECK(max_vtx < 40000);
   }
 }
+
+TEST_CASE("Heatmap Export button reports export_requested and focus", "[widgets][heatmap]") {
+  ImGuiHarness h;
+  NullTextureService textures;
+  Heatmap heatmap(textures);
+  HeatmapView view;
+  const auto w = RandomAttention(8, 21, 1.0f);
+  HeatmapData d;
+  d.values = w.data();
+  d.rows = d.cols = 8;
+  HeatmapResult r;
+  ImVec2 origin;
+  const ImVec2 size(500, 500);
+  auto frame = [&] {
+    h.Frame([&] {
+      origin = ImGui::GetCursorScreenPos();
+      r = heatmap.Draw("##hm", d, view, size);
+    });
+  };
+  frame();
+  // The Export button is the last thing on the header line, flush with the right edge.
+  const ImVec2 button(origin.x + size.x - ImGui::GetStyle().FramePadding.x - 4.0f, origin.y + ImGui::GetFrameHeight() * 0.5f);
+  h.MoveTo(button);
+  frame();
+  CHECK_FALSE(r.export_requested);
+  h.Down(true);
+  frame();
+  h.Down(false);
+  frame();
+  CHECK(r.export_requested);
+  CHECK(r.focused);
+  CHECK(r.clicked_row == -1);
+  frame();
+  CHECK_FALSE(r.export_requested);
+  d.show_export_button = false;
+  h.Down(true);
+  frame();
+  h.Down(false);
+  frame();
+  CHECK_FALSE(r.export_requested);
+}
+
+TEST_CASE("Heatmap hatches masked cells when they are big enough, and only then", "[widgets][heatmap]") {
+  ImGuiHarness h;
+  NullTextureService textures;
+  auto vertices = [&](int n, const std::uint8_t* allowed, ImVec2 size) {
+    Heatmap heatmap(textures);
+    HeatmapView view;
+    view.show_values = false;
+    const auto w = RandomAttention(n, 5, 1.0f);
+    HeatmapData d;
+    d.values = w.data();
+    d.rows = d.cols = n;
+    d.allowed = allowed;
+    int vtx = 0;
+    for (int f = 0; f < 2; ++f)
+      h.Frame([&] {
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const int before = dl->VtxBuffer.Size;
+        heatmap.Draw("##hm", d, view, size);
+        vtx = dl->VtxBuffer.Size - before;
+      });
+    return vtx;
+  };
+  for (int n : {12, 400}) {
+    std::vector<std::uint8_t> causal(static_cast<std::size_t>(n) * n);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) causal[i * n + j] = j <= i;
+    const int plain = vertices(n, nullptr, ImVec2(600, 600));
+    const int masked = vertices(n, causal.data(), ImVec2(600, 600));
+    INFO("n = " << n << ": " << plain << " vertices unmasked, " << masked << " causal");
+    if (n == 12) CHECK(masked > plain + 200);  // ~40 px cells: hatch lines over the upper triangle
+    else CHECK(masked == plain);              // ~1 px cells: plain grey, no hatch
+  }
+}

@@ -169,6 +169,12 @@ std::string EncodeMatrixJson(const HeatmapFigure& h);
 // Writes bytes to path via a temporary + rename (see WriteFigure). Throws FigureError.
 void WriteFileAtomically(const std::string& path, std::string_view bytes, bool overwrite);
 
+// For the window's Export button: dir/stem.ext, else dir/stem-2.ext, -3, ...:
+// the first name not taken yet, so clicking Export twice keeps both files.
+// (Write it with overwrite = false: a file appearing in between is refused,
+// never clobbered.) dir empty = current directory.
+std::string NextFreeExportPath(const std::string& dir, const std::string& stem, FigureFormat f);
+
 // [SECTION] Builders from a Trace
 //
 // The window and the CLI build figures through these, so titles, labels,
@@ -188,6 +194,8 @@ enum class TraceMatrix {
 };
 std::string_view ToString(TraceMatrix m);  // "weights", "scores", ... "pe"
 std::optional<TraceMatrix> ParseTraceMatrix(std::string_view s);
+// A file stem naming what the figure shows: "weights-L0-H3", "pe", "input-L1".
+std::string ExportFileStem(TraceMatrix which, int layer, int head);
 
 // Token labels as a figure shows them (DisplayToken of each token).
 std::vector<std::string> TraceTokenLabels(const Trace& t);

@@ -342,6 +342,22 @@ void WriteFileAtomically(const std::string& path, std::string_view bytes, bool o
   }
 }
 
+std::string NextFreeExportPath(const std::string& dir, const std::string& stem, FigureFormat f) {
+  std::string base = dir.empty() ? stem : dir + (dir.back() == '/' ? "" : "/") + stem;
+  std::string ext = ".";  // appended, not "." + string: GCC 12's false -Wrestrict (bug 105329)
+  ext += ToString(f);
+  struct stat st {};
+  if (stat((base + ext).c_str(), &st) != 0) return base + ext;
+  for (int k = 2; k < 100000; ++k) {
+    std::string p = base;
+    p += "-";
+    p += std::to_string(k);
+    p += ext;
+    if (stat(p.c_str(), &st) != 0) return p;
+  }
+  throw FigureError("no free file name for '" + base + ext + "' (99999 taken)");
+}
+
 std::string WriteFigure(const Figure& f, const RenderOptions& o, const std::string& path, bool overwrite,
                         RenderReport* report) {
   std::optional<FigureFormat> fmt = FigureFormatFromPath(path);

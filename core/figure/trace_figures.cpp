@@ -78,6 +78,14 @@ std::optional<TraceMatrix> ParseTraceMatrix(std::string_view s) {
   return std::nullopt;
 }
 
+std::string ExportFileStem(TraceMatrix which, int layer, int head) {
+  std::string s(ToString(which));
+  if (which == TraceMatrix::PositionalEncoding) return s;
+  s += "-L" + std::to_string(layer);
+  if (IsPerHead(which)) s += "-H" + std::to_string(head);
+  return s;
+}
+
 std::vector<std::string> TraceTokenLabels(const Trace& t) {
   std::vector<std::string> out;
   out.reserve(t.tokens.size());
@@ -192,7 +200,11 @@ ArcsFigure MakeTraceArcs(const Trace& t, int layer, int selected, const std::vec
   for (int h : which) {
     CheckHead(t, layer, h);
     const HeadTrace& H = L.heads[static_cast<std::size_t>(h)];
-    a.heads.push_back({"H" + std::to_string(h) + (H.role.empty() ? "" : " " + H.role), HeadColor(h), H.weights.data()});
+    // Built by appending: GCC 12 warns falsely (-Wrestrict, bug 105329) on "lit" + std::string&&.
+    std::string name = "H";
+    name += std::to_string(h);
+    if (!H.role.empty()) name += " " + H.role;
+    a.heads.push_back({name, HeadColor(h), H.weights.data()});
   }
   a.title = "Attention from \xE2\x80\x9C" + a.tokens[static_cast<std::size_t>(selected)] + "\xE2\x80\x9D (token " +
             std::to_string(selected) + ")" + (t.layers.size() > 1 ? " \xC2\xB7 layer " + std::to_string(layer) : "");
@@ -212,8 +224,15 @@ HeadGridFigure MakeTraceHeadGrid(const Trace& t, int layer, TraceMatrix which) {
     for (int h = 0; h < heads; ++h) {
       HeatmapFigure p = MakeTraceHeatmap(t, l, h, which);
       const std::string& role = t.layers[static_cast<std::size_t>(l)].heads[static_cast<std::size_t>(h)].role;
-      p.title = (many_layers ? "L" + std::to_string(l) + " \xC2\xB7 " : std::string()) + "H" + std::to_string(h) +
-                (role.empty() ? "" : " " + role);
+      p.title.clear();
+      if (many_layers) {
+        p.title += "L";
+        p.title += std::to_string(l);
+        p.title += " \xC2\xB7 ";
+      }
+      p.title += "H";
+      p.title += std::to_string(h);
+      if (!role.empty()) p.title += " " + role;
       g.panels.push_back(std::move(p));
     }
     if (many_layers) g.columns = std::min(heads, 8);

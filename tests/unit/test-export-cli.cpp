@@ -34,11 +34,23 @@ std::string Quote(const std::string& s) {
 // Runs `prefix attnviz export args...` through the shell, capturing output.
 Run Export(const std::vector<std::string>& args, const std::string& shell_prefix = "") {
   static int counter = 0;
-  std::string base = "/tmp/attnviz-export-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+  std::string base = "/tmp/attnviz-export-test-";  // appended: GCC 12 false -Wrestrict on "lit" + string&&
+  base += std::to_string(getpid());
+  base += "-";
+  base += std::to_string(counter++);
   std::string cmd = shell_prefix + Quote(ATTNVIZ_BINARY) + " export";
-  for (const std::string& a : args) cmd += " " + Quote(a);
-  cmd += " >" + base + ".out 2>" + base + ".err";
-  int rc = std::system(("sh -c " + Quote(cmd)).c_str());
+  for (const std::string& a : args) {
+    cmd += " ";
+    cmd += Quote(a);
+  }
+  cmd += " >";
+  cmd += base;
+  cmd += ".out 2>";
+  cmd += base;
+  cmd += ".err";
+  std::string shell = "sh -c ";
+  shell += Quote(cmd);
+  int rc = std::system(shell.c_str());
   Run r;
   r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
   r.out = figure_test::ReadFile(base + ".out");

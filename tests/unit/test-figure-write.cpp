@@ -158,3 +158,18 @@ TEST_CASE("figures with missing data fail with a message, not a crash", "[figure
   c.colormap = Colormap::Diverging;
   CHECK_NOTHROW(RenderFigureSvg(Figure{c}, RenderOptions{}));
 }
+
+TEST_CASE("the window's export names never collide with earlier exports", "[figure][write]") {
+  TempDir dir;
+  CHECK(ExportFileStem(TraceMatrix::Weights, 0, 3) == "weights-L0-H3");
+  CHECK(ExportFileStem(TraceMatrix::PositionalEncoding, 0, 3) == "pe");
+  CHECK(ExportFileStem(TraceMatrix::LayerInput, 1, 3) == "input-L1");
+  const std::string first = NextFreeExportPath(dir.path.string(), "weights-L0-H3", FigureFormat::Png);
+  CHECK(first == dir / "weights-L0-H3.png");
+  HeatmapFigure f = Small();
+  WriteFigure(Figure{f}, RenderOptions{}, first, false);
+  const std::string second = NextFreeExportPath(dir.path.string(), "weights-L0-H3", FigureFormat::Png);
+  CHECK(second == dir / "weights-L0-H3-2.png");
+  WriteFigure(Figure{f}, RenderOptions{}, second, false);
+  CHECK(NextFreeExportPath(dir.path.string() + "/", "weights-L0-H3", FigureFormat::Png) == dir / "weights-L0-H3-3.png");
+}

@@ -880,3 +880,35 @@ TEST_CASE("Heatmap hatches masked cells when they are big enough, and only then"
     else CHECK(masked == plain);              // ~1 px cells: plain grey, no hatch
   }
 }
+
+TEST_CASE("Arcs one-line layout: hovering along the line reports tokens in order", "[widgets][arcs]") {
+  ImGuiHarness h;
+  ArcsFixture fx(12);
+  ArcsView view;
+  view.layout = ArcsLayout::OneLine;
+  fx.data.show_head_chips = false;
+  ArcsResult r;
+  ImVec2 origin;
+  const ImVec2 size(900, 400);
+  auto frame = [&] {
+    h.Frame([&] {
+      origin = ImGui::GetCursorScreenPos();
+      r = DrawAttentionArcs("##arcs", fx.data, view, size);
+    });
+  };
+  frame();
+  std::vector<int> seen;
+  const float y = origin.y + size.y - ImGui::GetTextLineHeight() * 0.8f;  // the token band at the bottom
+  for (float x = origin.x; x < origin.x + size.x; x += 4.0f) {
+    h.MoveTo(ImVec2(x, y));
+    frame();
+    if (r.hovered_token >= 0 && (seen.empty() || seen.back() != r.hovered_token)) seen.push_back(r.hovered_token);
+  }
+  std::vector<int> want(12);
+  for (int i = 0; i < 12; ++i) want[i] = i;
+  CHECK(seen == want);
+  // Above the line, over the arcs, nothing is hovered.
+  h.MoveTo(ImVec2(origin.x + size.x / 2, origin.y + 20));
+  frame();
+  CHECK(r.hovered_token == -1);
+}

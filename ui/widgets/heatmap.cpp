@@ -185,7 +185,6 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
   }
 
   // -- Header: what is shown (and how it is pooled), then Fit and Export on the right.
-  const float zoom_before = view.zoom;
   if (has_data) ClampView(view, d.rows, d.cols);
   const ImVec2 pmin(origin.x + row_margin, origin.y + header_h + col_margin);
   const ImVec2 pmax(pmin.x + plot_w, origin.y + size.y);
@@ -338,7 +337,6 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     view.zoom = 1.0f;
     view.center_x = view.center_y = 0.5f;
   }
-  (void)zoom_before;
   const ViewMap m = MakeViewMap(view, d.rows, d.cols, pmin, pmax);
 
   // -- Hover: a cell in the plot, or a row label on the left.
@@ -589,8 +587,29 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     DrawColorbarInRect(draw, bmin, ImVec2(bmin.x + bar_w, pmax.y), d.scale, ColorbarOrientation::Vertical, "%.3g");
   }
 
+  // -- Right-click menu: the view settings and the same actions as the header buttons.
+  if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Right)) ImGui::OpenPopup("##heatmap_menu");
+  bool menu_open = false;
+  if (ImGui::BeginPopup("##heatmap_menu")) {
+    menu_open = true;
+    if (ImGui::MenuItem("Fit to view", "double-click")) {
+      view.zoom = 1.0f;
+      view.center_x = view.center_y = 0.5f;
+    }
+    ImGui::MenuItem("Values in cells", nullptr, &view.show_values);
+    ImGui::MenuItem("Colorbar", nullptr, &view.show_colorbar);
+    if (d.show_export_button) {
+      ImGui::Separator();
+      if (ImGui::MenuItem("Export...", "Ctrl+E")) {
+        res.export_requested = true;
+        res.focused = true;
+      }
+    }
+    ImGui::EndPopup();
+  }
+
   // -- Tooltip: the cell under the mouse (or, when pooled, the block's strongest cell).
-  if (hovered && !dragging_ && res.hovered_row >= 0) {
+  if (hovered && !dragging_ && !menu_open && res.hovered_row >= 0) {
     int r = res.hovered_row, c = res.hovered_col;
     bool block = false;
     if (over_plot && !one_texel_per_cell) {

@@ -11,6 +11,11 @@
 // bad input might) are light grey with a 45-degree hatch when cells are big
 // enough, as in core/figure's exported figures; the tooltip says "masked".
 //
+// Mouse: wheel zooms around the cursor, drag pans, double-click fits, click
+// (without dragging) selects the row, right-click opens a menu (fit, values in
+// cells, colorbar, export). The texture follows a zoom-in once the zoom rests
+// (0.2 s) and a zoom-out at once, so no texel is ever skipped by the sampler.
+//
 // Usage:
 //   static ui::Heatmap heatmap(textures);        // owns the texture; one per on-screen heatmap
 //   ui::HeatmapData d;

@@ -381,7 +381,16 @@ void Shell::DrawTokenStrip(const Trace* trace) {
   const float avail_w = ImGui::GetContentRegionAvail().x - pad_x;
   ImGui::BeginGroup();
   ImGui::PushItemWidth(avail_w);
-  TokenStripResult r = strip_.Draw("##tokens", d, 0.0f);
+  // Long texts scroll inside at most three lines (two when presenting), so the
+  // views keep the room; the line pitch is measured from last frame's chips.
+  float strip_h = 0.0f;
+  const int max_lines = ui_.presenter ? 2 : 3;
+  const auto& prev = strip_.chip_rects();
+  if (strip_.lines() > max_lines && prev.size() >= 2) {
+    const float pitch = (prev.back().y - prev.front().y) / static_cast<float>(strip_.lines() - 1);
+    strip_h = std::round(pitch * max_lines);
+  }
+  TokenStripResult r = strip_.Draw("##tokens", d, strip_h);
   ImGui::PopItemWidth();
   ImGui::EndGroup();
   ImGui::PopStyleVar();
@@ -796,6 +805,7 @@ void Shell::DrawChapter(const ShellFrame& frame) {
     }
   }
   ChapterContext ctx{frame.trace.get(), frame.generation, request_, ui_, *textures_, fonts_, layout_};
+  ctx.computing = frame.busy;
   ImGui::PushID(chapter->number());
   chapter->Draw(ctx);
   ImGui::PopID();
@@ -847,10 +857,13 @@ void Shell::DrawStatusBar(const ShellFrame& frame) {
     s = frame.busy ? "computing the first trace..." : "no trace";
   }
   const float ty = p.y + (h - fs) * 0.5f;
-  dl->AddText(ImVec2(p.x + fs, ty), pal.text_dim, s.c_str());
   const char* right = export_enabled_ ? "Ctrl+E export  \xC2\xB7  F11 presenter" : "F11 presenter";
   const float rw = ImGui::CalcTextSize(right).x;
-  dl->AddText(ImVec2(p.x + w - rw - fs, ty), pal.text_faint, right);
+  const float left_max = p.x + w - rw - 2.5f * fs;
+  if (left_max > p.x + 10 * fs) dl->AddText(ImVec2(p.x + w - rw - fs, ty), pal.text_faint, right);
+  dl->PushClipRect(p, ImVec2(std::max(left_max, p.x + 10 * fs), p.y + h), true);
+  dl->AddText(ImVec2(p.x + fs, ty), pal.text_dim, s.c_str());
+  dl->PopClipRect();
   ImGui::Dummy(ImVec2(w, h));
 }
 

@@ -46,7 +46,8 @@ void DrawChapterIntro(ChapterContext& ctx, int number, const char* title, const 
   }
   ImGui::TextUnformatted(title);
   ImGui::PopFont();
-  if (intro && intro[0]) {
+  // Presenting: the title carries the slide, the speaker says the paragraph.
+  if (intro && intro[0] && !ctx.ui.presenter) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
     // Wrap at a comfortable measure rather than the full width: long lines are hard to read.
     const float measure = std::min(ImGui::GetContentRegionAvail().x, 56.0f * ImGui::GetFontSize());
@@ -59,10 +60,10 @@ void DrawChapterIntro(ChapterContext& ctx, int number, const char* title, const 
 }
 
 void DrawNoTrace(ChapterContext& ctx) {
-  (void)ctx;
   const Palette& pal = CurrentPalette();
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_faint));
-  ImGui::TextUnformatted("Computing the first trace...");
+  ImGui::TextUnformatted(ctx.computing ? "Computing the first trace..."
+                                       : "Nothing to show yet: change the input above and the views appear.");
   ImGui::PopStyleColor();
 }
 
@@ -155,9 +156,9 @@ void AttentionView::Draw(ChapterContext& ctx, const AttentionViewOptions& opt) {
   const float gap = ImGui::GetStyle().ItemSpacing.x * 2;
   const bool side_by_side = opt.arcs && avail.x > 40 * ImGui::GetFontSize();
   ImVec2 heat_size = avail;
-  heat_size.y = std::max(height, 12.0f * ImGui::GetFontSize());
+  heat_size.y = std::max(height, 8.0f * ImGui::GetFontSize());
   if (opt.arcs && side_by_side) heat_size.x = std::max(avail.x * 0.55f, std::min(avail.x - gap - 20 * ImGui::GetFontSize(), heat_size.y * 1.05f));
-  else if (opt.arcs) heat_size.y = std::max(12.0f * ImGui::GetFontSize(), height * 0.58f);
+  else if (opt.arcs) heat_size.y = std::max(8.0f * ImGui::GetFontSize(), height * 0.58f);
 
   // -- heatmap
   HeatmapData d;
@@ -255,7 +256,7 @@ void AttentionView::Draw(ChapterContext& ctx, const AttentionViewOptions& opt) {
       arcs_view_.solo_head = h;
     }
     const ImVec2 rest = ImGui::GetContentRegionAvail();
-    ImVec2 arcs_size = side_by_side ? ImVec2(rest.x, heat_size.y) : ImVec2(rest.x, std::max(10 * ImGui::GetFontSize(), rest.y));
+    ImVec2 arcs_size = side_by_side ? ImVec2(rest.x, heat_size.y) : ImVec2(rest.x, std::max(8 * ImGui::GetFontSize(), rest.y));
     ArcsResult ar = DrawAttentionArcs("##arcs", a, arcs_view_, arcs_size);
     ctx.layout.AddLastItem("arcs");
     ctx.layout.Fact("arcs_drawn", std::to_string(ar.arcs_drawn));

@@ -42,6 +42,7 @@ struct ChapterContext {
   TextureService& textures;
   const Fonts& fonts;
   LayoutRecord& layout;               // named rects for --layout-dump (tests)
+  bool computing = false;             // a newer request is being computed
   // Set by a view when its heatmap is hovered or clicked; the first one drawn
   // when none is, so Ctrl+E always has a target while a heatmap is visible.
   ExportableHeatmap export_target;

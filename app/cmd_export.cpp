@@ -27,7 +27,7 @@ void PrintExportHelp() {
       "Export button writes. FILE's extension picks the format: .png, .svg (vector, text kept as\n"
       "text), .npy or .json (the raw matrix of a heatmap view; json has null for masked cells).\n"
       "\n"
-      "Trace options (as for attnviz trace):\n%s"
+      "Trace options (as for attnviz trace; --layer is the figure's layer here, see below):\n%s"
       "\n"
       "Figure options:\n"
       "  --view VIEW          heatmap (attention weights, default) | arcs (head view from --select) |\n"
@@ -59,10 +59,10 @@ void PrintExportHelp() {
       "otherwise). Every file is written to a temporary next to it and renamed into place, so a\n"
       "failure (unwritable directory, full disk) leaves no partial file. The path of each file\n"
       "written is printed on standard output.\n"
-      "Large matrices: when a PNG has fewer pixels than cells they are max-pooled: each pixel shows the largest value\n"
-      "(the most extreme for diverging maps) of its cells, so no cell is dropped; the figure and\n"
-      "standard error say so. SVG keeps every cell (one rect per cell up to 256 x 256, beyond that\n"
-      "one embedded image with a pixel per cell).\n"
+      "Large matrices: when a PNG has fewer pixels than cells, the cells are max-pooled: each\n"
+      "pixel shows the largest value (the most extreme for diverging maps) of its cells, so no\n"
+      "cell is dropped; the figure and standard error say so. SVG keeps every cell (one rect per\n"
+      "cell up to 256 x 256, beyond that one embedded image with a pixel per cell).\n"
       "Exit status: 0 written, 1 could not write, 2 usage error.\n",
       TraceOptionsHelp().c_str(), std::string(ColormapNames()).c_str());
 }

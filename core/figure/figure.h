@@ -148,7 +148,9 @@ struct RenderReport {
 };
 
 RasterImage RenderFigure(const Figure& f, const RenderOptions& o, RenderReport* report = nullptr);
-std::vector<std::uint8_t> EncodePng(const RasterImage& img, bool keep_alpha);
+// dpi > 0 records the resolution (pHYs chunk), so a word processor or LaTeX
+// places a --dpi 300 figure at its intended physical size.
+std::vector<std::uint8_t> EncodePng(const RasterImage& img, bool keep_alpha, int dpi = 0);
 std::string RenderFigureSvg(const Figure& f, const RenderOptions& o, RenderReport* report = nullptr);
 
 // Writes the figure in the format of the path's extension (png or svg; npy and

@@ -119,7 +119,7 @@ void PngFlush(png_structp) {}
 void PngWarning(png_structp, png_const_charp) {}
 }  // namespace
 
-std::vector<std::uint8_t> EncodePng(const RasterImage& img, bool keep_alpha) {
+std::vector<std::uint8_t> EncodePng(const RasterImage& img, bool keep_alpha, int dpi) {
   if (img.width <= 0 || img.height <= 0 ||
       img.rgba.size() != static_cast<std::size_t>(img.width) * static_cast<std::size_t>(img.height) * 4)
     throw FigureError("PNG encoder: the image is empty or malformed");
@@ -150,6 +150,10 @@ std::vector<std::uint8_t> EncodePng(const RasterImage& img, bool keep_alpha) {
                keep_alpha ? PNG_COLOR_TYPE_RGBA : PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
   png_set_sRGB(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
+  if (dpi > 0) {
+    const auto per_metre = static_cast<png_uint_32>(std::lround(dpi / 0.0254));
+    png_set_pHYs(png, info, per_metre, per_metre, PNG_RESOLUTION_METER);
+  }
   png_write_info(png, info);
   std::vector<std::uint8_t> row(static_cast<std::size_t>(img.width) * static_cast<std::size_t>(channels));
   for (int y = 0; y < img.height; ++y) {
@@ -366,7 +370,9 @@ std::string WriteFigure(const Figure& f, const RenderOptions& o, const std::stri
   switch (*fmt) {
     case FigureFormat::Png: {
       RasterImage img = RenderFigure(f, o, report);
-      std::vector<std::uint8_t> png = EncodePng(img, o.transparent);
+      // Figure units are 1/100 inch, so pixels per unit x 100 is the resolution.
+      const int dpi = static_cast<int>(std::lround(o.PixelsPerUnit() * 100.0f));
+      std::vector<std::uint8_t> png = EncodePng(img, o.transparent, dpi);
       bytes.assign(png.begin(), png.end());
       break;
     }

@@ -173,3 +173,24 @@ TEST_CASE("the window's export names never collide with earlier exports", "[figu
   WriteFigure(Figure{f}, RenderOptions{}, second, false);
   CHECK(NextFreeExportPath(dir.path.string() + "/", "weights-L0-H3", FigureFormat::Png) == dir / "weights-L0-H3-3.png");
 }
+
+TEST_CASE("PNG records its resolution for --dpi and --scale", "[figure][write]") {
+  TempDir dir;
+  HeatmapFigure f = Small();
+  RenderOptions o;
+  o.dpi = 300;
+  WriteFigure(Figure{f}, o, dir / "d.png");
+  std::string png = figure_test::ReadFile(dir / "d.png");
+  std::size_t at = png.find("pHYs");
+  REQUIRE(at != std::string::npos);
+  auto be32 = [&](std::size_t i) {
+    return static_cast<unsigned>(static_cast<unsigned char>(png[i])) << 24 | static_cast<unsigned char>(png[i + 1]) << 16 |
+           static_cast<unsigned char>(png[i + 2]) << 8 | static_cast<unsigned char>(png[i + 3]);
+  };
+  // 300 dpi = 11811 pixels per metre (300 / 0.0254, rounded); unit byte 1 = metre.
+  CHECK(be32(at + 4) == 11811u);
+  CHECK(be32(at + 8) == 11811u);
+  CHECK(png[at + 12] == 1);
+  figure_test::Decoded d = figure_test::DecodePng(png);
+  CHECK(d.width == 3000);
+}

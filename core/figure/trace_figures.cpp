@@ -172,7 +172,10 @@ HeatmapFigure MakeTraceHeatmap(const Trace& t, int layer, int head, TraceMatrix 
                           std::string(ToString(t.config.positional)) +
                           "' adds nothing to the embeddings (use --pe sinusoidal)");
       wide(t.positional_encoding, "value");
-      f.col_caption = "dimension (even: sin, odd: cos)";
+      // PE depends on the position only, not on the word there.
+      f.row_labels.clear();
+      f.row_caption = "position";
+      f.col_caption = t.config.positional == Positional::Sinusoidal ? "dimension (even: sin, odd: cos)" : "dimension";
       break;
   }
   if (!m || m->size() == 0) throw FigureError(std::string("the ") + info.name + " matrix is empty");

@@ -14,6 +14,7 @@
 #include "core/cli/options.h"
 #include "core/engine.h"
 #include "core/figure/figure.h"
+#include "core/text/tokenizer.h"
 
 namespace attnviz::app {
 namespace {
@@ -83,8 +84,12 @@ struct ExportOptions {
   bool labels = true, colorbar = true, force = false;
 };
 
+// Arguments are echoed with control characters escaped ("\u{1B}"), so a
+// message stays one line and cannot replay terminal escape sequences.
+std::string Shown(std::string_view arg) { return DisplayToken(arg); }
+
 [[noreturn]] void Fail(const std::string& name, const std::string& value, const std::string& expected) {
-  throw UsageError(name + ": '" + value + "' is not allowed; expected " + expected);
+  throw UsageError(name + ": '" + Shown(value) + "' is not allowed; expected " + expected);
 }
 
 ExportOptions ParseExportOptions(const std::vector<std::string>& rest) {
@@ -99,11 +104,11 @@ ExportOptions ParseExportOptions(const std::vector<std::string>& rest) {
     }
     auto value = [&]() -> std::string {
       if (has_inline) return inline_value;
-      if (i + 1 >= rest.size()) throw UsageError(name + ": missing value (see attnviz export --help)");
+      if (i + 1 >= rest.size()) throw UsageError(Shown(name) + ": missing value (see attnviz export --help)");
       return rest[++i];
     };
     auto flag = [&]() {
-      if (has_inline) throw UsageError(name + ": takes no value");
+      if (has_inline) throw UsageError(Shown(name) + ": takes no value");
     };
     if (name == "--view") {
       o.view = value();
@@ -153,7 +158,7 @@ ExportOptions ParseExportOptions(const std::vector<std::string>& rest) {
     } else if (name == "--force") {
       flag(), o.force = true;
     } else {
-      throw UsageError(rest[i] + ": unknown option for attnviz export (see attnviz export --help)");
+      throw UsageError(Shown(rest[i]) + ": unknown option for attnviz export (see attnviz export --help)");
     }
   }
   if (o.out.empty()) throw UsageError("--out: missing; expected a file name ending in .png, .svg, .npy or .json");
@@ -169,7 +174,7 @@ ExportOptions ParseExportOptions(const std::vector<std::string>& rest) {
     if (!from_ext && !o.format)
       Fail("--out", o.out, "a file name ending in .png, .svg, .npy or .json (or pass --format)");
     if (from_ext && o.format && *from_ext != *o.format)
-      throw UsageError("--format: '" + std::string(ToString(*o.format)) + "' does not match --out '" + o.out + "'");
+      throw UsageError("--format: '" + std::string(ToString(*o.format)) + "' does not match --out '" + Shown(o.out) + "'");
     if (!o.format) o.format = from_ext;
   } else {
     if (FigureFormatFromPath(o.out))
@@ -204,7 +209,7 @@ bool Write(const Figure& fig, const ExportOptions& o, const std::string& path) {
     std::printf("%s\n", written.c_str());
     return true;
   } catch (const FigureError& e) {
-    std::fprintf(stderr, "attnviz export: %s\n", e.what());
+    std::fprintf(stderr, "attnviz export: %s\n", Shown(e.what()).c_str());
     return false;
   }
 }
@@ -242,7 +247,7 @@ int RunExportCommand(const std::vector<std::string>& args) {
     if (topts.layer_given && topts.layer < 0 && o.view != "grid")
       throw UsageError("--layer: 'all' is not allowed with --view " + o.view + "; expected a layer number (or --view grid)");
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "attnviz export: %s\n", e.what());
+    std::fprintf(stderr, "attnviz export: %s\n", Shown(e.what()).c_str());
     return 2;
   }
 
@@ -250,7 +255,7 @@ int RunExportCommand(const std::vector<std::string>& args) {
   try {
     trace = RunTrace(topts.request);
   } catch (const InputError& e) {
-    std::fprintf(stderr, "attnviz export: %s\n", e.what());
+    std::fprintf(stderr, "attnviz export: %s\n", Shown(e.what()).c_str());
     return 2;
   }
   for (const std::string& note : trace->notes) std::fprintf(stderr, "attnviz export: note: %s\n", note.c_str());
@@ -308,11 +313,12 @@ int RunExportCommand(const std::vector<std::string>& args) {
     struct stat st {};
     if (stat(o.out.c_str(), &st) != 0) {
       if (mkdir(o.out.c_str(), 0777) != 0) {
-        std::fprintf(stderr, "attnviz export: cannot create the directory '%s': %s\n", o.out.c_str(), std::strerror(errno));
+        std::fprintf(stderr, "attnviz export: cannot create the directory '%s': %s\n", Shown(o.out).c_str(),
+                     std::strerror(errno));
         return 1;
       }
     } else if (!S_ISDIR(st.st_mode)) {
-      std::fprintf(stderr, "attnviz export: --out '%s' is a file; --head all needs a directory\n", o.out.c_str());
+      std::fprintf(stderr, "attnviz export: --out '%s' is a file; --head all needs a directory\n", Shown(o.out).c_str());
       return 1;
     }
     bool ok = true;
@@ -326,7 +332,7 @@ int RunExportCommand(const std::vector<std::string>& args) {
     }
     return ok ? 0 : 1;
   } catch (const FigureError& e) {
-    std::fprintf(stderr, "attnviz export: %s\n", e.what());
+    std::fprintf(stderr, "attnviz export: %s\n", Shown(e.what()).c_str());
     return 1;
   }
 }

@@ -119,6 +119,8 @@ TEST_CASE("export rejects bad values with exit 2 and one line naming the option"
       {{"--out", out, "--vmin", "1", "--vmax", "0"}, "--vmax"},
       {{"--out", out, "--bogus"}, "--bogus"},
       {{"--out", out, "--head", "all"}, "--head"},
+      {{"--out", out, "--view", "pie\n\x1b[2J"}, "--view"},
+      {{"--out", out, "--\nbogus"}, "bogus"},
   };
   for (const Case& c : cases) {
     std::string joined;
@@ -130,6 +132,7 @@ TEST_CASE("export rejects bad values with exit 2 and one line naming the option"
     CHECK(Lines(r.err) == 1);
     CHECK(r.err.find(c.option) != std::string::npos);
     CHECK(r.err.find("attnviz export: ") == 0);
+    CHECK(r.err.find('\x1b') == std::string::npos);
   }
   CHECK(!figure_test::FileExists(out));
 }

@@ -166,7 +166,7 @@ bool DrawToolbar(const ArcsData& d, ArcsView& v, float width) {
       draw->AddRectFilled(a, b, HeadU32(h, hovered ? 1.0f : 0.9f), chip_h * 0.3f);
     } else {
       draw->AddRectFilled(a, b, ImGui::GetColorU32(ImGuiCol_FrameBg), chip_h * 0.3f);
-      draw->AddRect(a, b, HeadU32(h, hovered ? 1.0f : 0.7f), chip_h * 0.3f, 0, 1.5f);
+      draw->AddRect(a, b, HeadU32(h, hovered ? 1.0f : 0.7f), chip_h * 0.3f, 0, 1.5f * std::max(1.0f, font / 16.0f));
     }
     const ImU32 tc = shown ? ToImU32(LabelColorOn(c)) : ImGui::GetColorU32(ImGuiCol_TextDisabled);
     const ImVec2 ts = ImGui::CalcTextSize(label);
@@ -369,7 +369,7 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
     if (head >= 0) draw->AddRectFilled(box_a, box_b, HeadU32(head, 0.15f + 0.6f * std::sqrt(w)), 3.0f);
     const bool is_token = i == token && key_side == incoming;
     if (i == d.selected_query && !key_side)
-      draw->AddRect(box_a, box_b, ImGui::GetColorU32(ImGuiCol_Text), 3.0f, 0, 1.5f);
+      draw->AddRect(box_a, box_b, ImGui::GetColorU32(ImGuiCol_Text), 3.0f, 0, 1.5f * wscale);
     if (i == d.highlight_token || i == res.hovered_token)
       draw->AddRectFilled(box_a, box_b, ImGui::GetColorU32(ImGuiCol_Text, 0.12f), 3.0f);
     draw->AddText(p, (is_token || head >= 0 || token < 0) ? text_col : dim_col, s.c_str());

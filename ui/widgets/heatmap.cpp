@@ -131,6 +131,7 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
   ImGuiIO& io = ImGui::GetIO();
   const ImGuiStyle& style = ImGui::GetStyle();
   const float font = ImGui::GetFontSize();
+  const float px = std::max(1.0f, font / 16.0f);  // one "pixel" of outline at the reference 16 px font
   const bool has_data = d.values && d.rows > 0 && d.cols > 0;
 
   ImGui::PushID(id);
@@ -498,15 +499,15 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     col_band(res.hovered_col, ImGui::GetColorU32(ImGuiCol_Text, 0.08f), 0);
     const ImVec2 a(m.ScreenX(static_cast<float>(res.hovered_col)), m.ScreenY(static_cast<float>(res.hovered_row)));
     const ImVec2 b(m.ScreenX(res.hovered_col + 1.0f), m.ScreenY(res.hovered_row + 1.0f));
-    draw->AddRect(a - ImVec2(1, 1), b + ImVec2(1, 1), IM_COL32(0, 0, 0, 200), 0.0f, 0, 2.0f);
-    draw->AddRect(a, b, IM_COL32(255, 255, 255, 230), 0.0f, 0, 1.0f);
+    draw->AddRect(a - ImVec2(px, px), b + ImVec2(px, px), IM_COL32(0, 0, 0, 200), 0.0f, 0, 2.0f * px);
+    draw->AddRect(a, b, IM_COL32(255, 255, 255, 230), 0.0f, 0, px);
   }
   if (d.selected_row >= 0 && d.selected_row < d.rows) {
     // Dark outer and light inner outline: visible on every colormap and on the masked grey.
     const float y0 = m.ScreenY(static_cast<float>(d.selected_row)), y1 = m.ScreenY(d.selected_row + 1.0f);
     const float x0 = std::max(pmin.x, m.ScreenX(0)), x1 = std::min(pmax.x, m.ScreenX(static_cast<float>(d.cols)));
-    draw->AddRect(ImVec2(x0 - 1, y0 - 1), ImVec2(x1 + 1, y1 + 1), IM_COL32(0, 0, 0, 220), 0.0f, 0, 3.0f);
-    draw->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), IM_COL32(255, 255, 255, 255), 0.0f, 0, 1.5f);
+    draw->AddRect(ImVec2(x0 - px, y0 - px), ImVec2(x1 + px, y1 + px), IM_COL32(0, 0, 0, 220), 0.0f, 0, 3.0f * px);
+    draw->AddRect(ImVec2(x0, y0), ImVec2(x1, y1), IM_COL32(255, 255, 255, 255), 0.0f, 0, 1.5f * px);
   }
   draw->PopClipRect();
   draw->AddRect(pmin - ImVec2(1, 1), pmax + ImVec2(1, 1), ImGui::GetColorU32(ImGuiCol_Border));

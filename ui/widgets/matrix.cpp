@@ -101,7 +101,7 @@ MatrixResult DrawMatrixTable(const char* id, const MatrixData& d, ImVec2 size) {
   row_mark(d.selected_row, text, 2.0f);
   if (res.hovered_row >= 0 && res.hovered_col >= 0) {
     const ImVec2 a(x_cells + res.hovered_col * cell_w, y_cells + res.hovered_row * cell_h);
-    draw->AddRect(a, a + ImVec2(cell_w - 1.0f, cell_h - 1.0f), IM_COL32(255, 255, 255, 230), 0.0f, 0, 1.5f);
+    draw->AddRect(a, a + ImVec2(cell_w - 1.0f, cell_h - 1.0f), IM_COL32(255, 255, 255, 230), 0.0f, 0, 1.5f * std::max(1.0f, font / 16.0f));
   }
 
   // Label column (sticky left) and header row (sticky top), over the scrolled cells.

@@ -155,7 +155,7 @@ TokenStripResult TokenStrip::Draw(const char* id, const TokenStripData& d, float
     const bool selected = i == d.selected;
     const bool hot = i == res.hovered || i == d.highlighted;
     draw->AddRectFilled(a, b, selected ? sel_bg : (hot ? bg_hover : bg), rounding);
-    if (hot) draw->AddRect(a, b, ring, rounding, 0, 1.5f);
+    if (hot) draw->AddRect(a, b, ring, rounding, 0, 1.5f * std::max(1.0f, ImGui::GetFontSize() / 16.0f));
     const ImVec2 ts = ImGui::CalcTextSize(labels_[i].c_str());
     draw->AddText(ImVec2((a.x + b.x - ts.x) * 0.5f, (a.y + b.y - ts.y) * 0.5f),
                   selected ? IM_COL32(255, 255, 255, 255) : text, labels_[i].c_str());

@@ -137,6 +137,14 @@ const char* Shell::ChapterTitle(int number) const {
   return "";
 }
 
+bool Shell::ControlsOpen(float window_w) const {
+  // Sidebar 15.5 em + controls 19 em + at least 40 em for the chapter.
+  return ui_.show_controls && !ui_.presenter && window_w >= 75.0f * ImGui::GetFontSize();
+}
+bool Shell::SidebarOpen(float window_w) const {
+  return ui_.show_sidebar && !ui_.presenter && window_w >= 58.0f * ImGui::GetFontSize();
+}
+
 Chapter* Shell::ChapterByNumber(int number) {
   for (auto& c : chapters_)
     if (c->number() == number) return c.get();
@@ -220,8 +228,9 @@ void Shell::Draw(const ShellFrame& frame) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float body_h = std::max(avail.y - status_h, 10.0f);
   const float fs = ImGui::GetFontSize();
-  const bool sidebar = ui_.show_sidebar && !ui_.presenter;
-  const bool controls = ui_.show_controls && !ui_.presenter;
+  // Narrow windows fold the panels first (without forgetting the person's choice).
+  const bool sidebar = SidebarOpen(avail.x);
+  const bool controls = ControlsOpen(avail.x);
   const float sidebar_w = sidebar ? std::round(15.5f * fs) : std::round(2.2f * fs);
   const float controls_w = controls ? std::round(19.0f * fs) : std::round(2.2f * fs);
 
@@ -427,7 +436,7 @@ void Shell::DrawSidebar() {
   const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
   dl->AddRectFilled(wp, ImVec2(wp.x + ws.x, wp.y + ws.y), pal.panel);
   dl->AddLine(ImVec2(wp.x + ws.x - 1, wp.y), ImVec2(wp.x + ws.x - 1, wp.y + ws.y), pal.separator);
-  const bool open = ui_.show_sidebar && !ui_.presenter;
+  const bool open = SidebarOpen(ImGui::GetMainViewport()->WorkSize.x);
   const float pad = std::round(0.7f * fs);
 
   if (!open) {
@@ -520,7 +529,7 @@ void Shell::DrawControls(const Trace* trace) {
   const ImVec2 wp = ImGui::GetWindowPos(), ws = ImGui::GetWindowSize();
   dl->AddRectFilled(wp, ImVec2(wp.x + ws.x, wp.y + ws.y + ImGui::GetScrollY()), pal.panel);
   dl->AddLine(ImVec2(wp.x, wp.y), ImVec2(wp.x, wp.y + ws.y), pal.separator);
-  const bool open = ui_.show_controls && !ui_.presenter;
+  const bool open = ControlsOpen(ImGui::GetMainViewport()->WorkSize.x);
   const float pad = std::round(0.9f * fs);
 
   if (!open) {
@@ -756,11 +765,13 @@ void Shell::DrawChapter(const ShellFrame& frame) {
   ui_.chapter = chapter->number();
 
   // Prev / Next in the top-right corner, drawn first so the chapter's title flows beside them.
+  float nav_width = 0;
   {
     const ImVec2 start = ImGui::GetCursorPos();
     const float bw = ImGui::CalcTextSize("Next \xE2\x80\xBA").x + style.FramePadding.x * 2;
     const float x = ImGui::GetWindowContentRegionMax().x - bw * 2 - style.ItemSpacing.x;
     ImGui::SetCursorPos(ImVec2(x, start.y));
+    nav_width = bw * 2 + style.ItemSpacing.x * 3;
     const int idx = ui_.chapter == kPlaygroundChapter ? kChapterCount + 1 : ui_.chapter;
     ImGui::BeginDisabled(idx <= 1);
     if (ImGui::Button("\xE2\x80\xB9 Prev", ImVec2(bw, 0))) {
@@ -806,6 +817,7 @@ void Shell::DrawChapter(const ShellFrame& frame) {
   }
   ChapterContext ctx{frame.trace.get(), frame.generation, request_, ui_, *textures_, fonts_, layout_};
   ctx.computing = frame.busy;
+  ctx.title_reserve = nav_width;
   ImGui::PushID(chapter->number());
   chapter->Draw(ctx);
   ImGui::PopID();

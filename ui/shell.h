@@ -107,6 +107,8 @@ class Shell {
   void DrawSpinner(ImVec2 center, float radius);
   void ExportFocused();
   Chapter* ChapterByNumber(int number);
+  bool ControlsOpen(float window_w) const;
+  bool SidebarOpen(float window_w) const;
 
   TextureService* textures_;
   Request request_;

@@ -178,9 +178,10 @@ Fonts BuildFonts(ImFontAtlas* atlas, float pixel_size) {
   Fonts f;
   f.pixel_size = pixel_size;
   atlas->Clear();
-  // Latin + Latin Extended, Greek (math symbols), Cyrillic, general punctuation,
+  // Latin + Latin Extended, Greek (math symbols), Cyrillic, phonetic extensions
+  // (superscript T of Kᵀ), general punctuation,
   // arrows, math operators, and a few geometric shapes used as bullets.
-  static const ImWchar kRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x2000, 0x206F,
+  static const ImWchar kRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x1D00, 0x1DBF, 0x2000, 0x206F,
                                     0x2070, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0x2500, 0x25FF,
                                     0x2700, 0x27BF, 0};
   const std::string sans = std::string(kDejaVuDir) + "DejaVuSans.ttf";

@@ -53,10 +53,10 @@ extern "C" void OnGlfwError(int, const char* description) {
 
 // ImGui 1.86 keeps only the current up/down state of each key, so a press and
 // release arriving between two frames (fast typists, xdotool, remote desktops)
-// would never be seen as a press. Releases of keys pressed since the last
-// NewFrame are held back until after it: every press lasts at least one frame.
+// would never be seen as a press. Releases arriving after a press since the
+// last NewFrame are held back until after it: every press lasts a frame.
 struct KeyReleaseDeferral {
-  bool pressed_since_frame[GLFW_KEY_LAST + 1] = {};
+  bool any_pressed_since_frame = false;
   struct Release {
     int key, scancode, mods;
   };
@@ -66,8 +66,12 @@ KeyReleaseDeferral g_keys;
 
 extern "C" void OnKey(GLFWwindow* window, int key, int scancode, int action, int mods) {
   if (key >= 0 && key <= GLFW_KEY_LAST) {
-    if (action == GLFW_PRESS) g_keys.pressed_since_frame[key] = true;
-    if (action == GLFW_RELEASE && g_keys.pressed_since_frame[key]) {
+    if (action == GLFW_PRESS) {
+      g_keys.any_pressed_since_frame = true;
+    }
+    // Once any key went down since the last frame, every release waits (in
+    // order), so a chord like Ctrl+E typed within one frame keeps its Ctrl.
+    if (action == GLFW_RELEASE && (g_keys.any_pressed_since_frame || !g_keys.deferred.empty())) {
       g_keys.deferred.push_back({key, scancode, mods});
       return;
     }
@@ -77,7 +81,7 @@ extern "C" void OnKey(GLFWwindow* window, int key, int scancode, int action, int
 
 // Called right after NewFrame: presses from now on belong to the next frame.
 void MarkKeysSeen() {
-  std::fill(std::begin(g_keys.pressed_since_frame), std::end(g_keys.pressed_since_frame), false);
+  g_keys.any_pressed_since_frame = false;
 }
 // Called before polling the next frame's events (never between NewFrame and
 // Render: ImGui asserts that modifiers do not change inside a frame).

@@ -38,6 +38,8 @@ void ClampToTrace(ChapterContext& ctx) {
 void DrawChapterIntro(ChapterContext& ctx, int number, const char* title, const char* intro) {
   const Palette& pal = CurrentPalette();
   ImGui::PushFont(ctx.fonts.title);
+  ImGui::PushTextWrapPos(std::max(ImGui::GetCursorPosX() + 8 * ImGui::GetFontSize(),
+                                  ImGui::GetWindowContentRegionMax().x - ctx.title_reserve));
   if (number > 0) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.accent));
     ImGui::Text("%d", number);
@@ -45,6 +47,7 @@ void DrawChapterIntro(ChapterContext& ctx, int number, const char* title, const 
     ImGui::SameLine();
   }
   ImGui::TextUnformatted(title);
+  ImGui::PopTextWrapPos();
   ImGui::PopFont();
   // Presenting: the title carries the slide, the speaker says the paragraph.
   if (intro && intro[0] && !ctx.ui.presenter) {

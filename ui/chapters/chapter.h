@@ -43,6 +43,7 @@ struct ChapterContext {
   const Fonts& fonts;
   LayoutRecord& layout;               // named rects for --layout-dump (tests)
   bool computing = false;             // a newer request is being computed
+  float title_reserve = 0;            // pixels at the right of the title row the shell uses (Prev / Next)
   // Set by a view when its heatmap is hovered or clicked; the first one drawn
   // when none is, so Ctrl+E always has a target while a heatmap is visible.
   ExportableHeatmap export_target;

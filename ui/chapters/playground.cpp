@@ -9,14 +9,89 @@
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/chapters.h"
 #include "ui/segmented_control.h"
+#include "ui/theme.h"
+#include "ui/widgets/heatmap_texture.h"
 
 namespace attnviz::ui {
 
 namespace {
 
+// Every head of the layer as a small weights thumbnail (max-pooled to at most
+// kThumbTexels per side, baked once per trace); click one to focus it.
+class HeadThumbnails {
+ public:
+  explicit HeadThumbnails(TextureService& t) : textures_(&t) {}
+  ~HeadThumbnails() { Clear(); }
+  HeadThumbnails(const HeadThumbnails&) = delete;
+  HeadThumbnails& operator=(const HeadThumbnails&) = delete;
+
+  void Draw(ChapterContext& ctx) {
+    const Trace& t = *ctx.trace;
+    const int layer = std::clamp(ctx.ui.layer, 0, static_cast<int>(t.layers.size()) - 1);
+    const LayerTrace& l = t.layers[layer];
+    const Colormap cmap = ParseColormap(ctx.ui.colormap).value_or(Colormap::Viridis);
+    if (ctx.generation != generation_ || layer != layer_ || cmap != cmap_ || ids_.size() != l.heads.size()) {
+      Clear();
+      const int n = t.n();
+      const int f = PoolFactorFor(n, kThumbTexels);
+      for (const HeadTrace& h : l.heads) {
+        const PooledMatrix p = PoolMatrix(h.weights.data(), t.mask.data(), n, n, f, f, PoolMode::Max);
+        const std::vector<std::uint8_t> rgba = BakeHeatmapRgba(p, cmap, 0.0f, 1.0f);
+        ids_.push_back(textures_->Create(p.cols, p.rows, rgba.data()));
+      }
+      generation_ = ctx.generation;
+      layer_ = layer;
+      cmap_ = cmap;
+    }
+    const Palette& pal = CurrentPalette();
+    const float fs = ImGui::GetFontSize();
+    const float side = std::round(4.2f * fs);
+    const float label_h = ImGui::GetTextLineHeight();
+    const float cell_w = side + 0.6f * fs;
+    ImGui::BeginChild("##thumbs", ImVec2(0, side + label_h + 0.9f * fs), false, ImGuiWindowFlags_HorizontalScrollbar);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    for (std::size_t h = 0; h < ids_.size(); ++h) {
+      if (h > 0) ImGui::SameLine(0, 0);
+      ImGui::PushID(static_cast<int>(h));
+      const ImVec2 p = ImGui::GetCursorScreenPos();
+      if (ImGui::InvisibleButton("thumb", ImVec2(cell_w, side + label_h + 0.3f * fs))) ctx.ui.focused_head = static_cast<int>(h);
+      const bool hovered = ImGui::IsItemHovered();
+      const bool focused = ctx.ui.focused_head == static_cast<int>(h);
+      const ImVec2 a(p.x, p.y), b(p.x + side, p.y + side);
+      dl->AddImage(ids_[h], a, b);
+      dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), focused ? pal.accent : hovered ? pal.text_dim : pal.separator,
+                  0, 0, focused ? 2.0f : 1.0f);
+      const Rgb8 c = HeadColor(static_cast<int>(h));
+      dl->AddCircleFilled(ImVec2(a.x + 0.3f * fs, b.y + 0.25f * fs + label_h * 0.5f), 0.22f * fs, IM_COL32(c.r, c.g, c.b, 255));
+      char label[16];
+      std::snprintf(label, sizeof label, "H%zu", h);
+      dl->AddText(ImVec2(a.x + 0.65f * fs, b.y + 0.25f * fs), focused ? pal.text : pal.text_dim, label);
+      if (hovered) {
+        const std::string& role = l.heads[h].role;
+        ImGui::SetTooltip("Head %zu%s%s: click to inspect", h, role.empty() ? "" : ", ", role.c_str());
+      }
+      ImGui::PopID();
+    }
+    ImGui::EndChild();
+  }
+
+ private:
+  static constexpr int kThumbTexels = 96;
+  void Clear() {
+    for (ImTextureID id : ids_) textures_->Destroy(id);
+    ids_.clear();
+    generation_ = ~0ul;
+  }
+  TextureService* textures_;
+  std::vector<ImTextureID> ids_;
+  unsigned long generation_ = ~0ul;
+  int layer_ = -1;
+  Colormap cmap_ = Colormap::Viridis;
+};
+
 class Playground final : public Chapter {
  public:
-  explicit Playground(TextureService& t) : view_(t) {}
+  explicit Playground(TextureService& t) : view_(t), thumbs_(t) {}
   int number() const override { return 0; }
   const char* title() const override { return "Playground"; }
   const char* subtitle() const override { return "Every head, every matrix, every control"; }
@@ -42,7 +117,12 @@ class Playground final : public Chapter {
         FactBadge("empty rows", std::to_string(l.heads[h].empty_rows.size()) + " (no allowed key: zero weights)", true);
       for (const std::string& note : ctx.trace->notes) FactBadge("note", note, true);
     }
+    if (ctx.trace && !ctx.trace->layers.empty()) {
+      DrawLayerPicker(ctx);
+      thumbs_.Draw(ctx);
+    }
     AttentionViewOptions o;
+    o.head_picker = false;  // the thumbnails pick the head
     o.matrix = static_cast<HeadMatrix>(matrix_);
     o.arcs_head_chips = true;
     o.id = "playground";
@@ -51,6 +131,7 @@ class Playground final : public Chapter {
 
  private:
   AttentionView view_;
+  HeadThumbnails thumbs_;
   int matrix_ = 0;
 };
 

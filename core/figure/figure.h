@@ -17,6 +17,7 @@
 //   [SECTION] Rendering and writing
 //   [SECTION] Builders from a Trace (titles, labels, ranges everyone shares)
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -120,6 +121,10 @@ struct RenderOptions {
 
 inline constexpr float kMinScale = 1.0f, kMaxScale = 4.0f;
 inline constexpr int kMinDpi = 50, kMaxDpi = 600;
+// A PNG figure larger than this is refused (RGBA: 4 bytes a pixel, 800 MB).
+inline constexpr double kMaxFigurePixels = 200e6;
+// A head grid has at most this many panels (8 layers of 64 heads).
+inline constexpr std::size_t kMaxGridPanels = 512;
 
 enum class FigureFormat { Png, Svg, Npy, Json };
 // From the file extension (case-insensitive): .png, .svg, .npy, .json; nullopt otherwise.

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <cerrno>
 #include <charconv>
@@ -49,6 +50,11 @@ void ValidateFigure(const Figure& f) {
     ValidateHeatmap(*h, "the heatmap");
   } else if (const auto* g = std::get_if<HeadGridFigure>(&f)) {
     if (g->panels.empty()) throw FigureError("the head grid has no panels");
+    // 48 layers x 64 heads would be a figure of several gigapixels: refuse
+    // with a hint instead of exhausting memory.
+    if (g->panels.size() > kMaxGridPanels)
+      throw FigureError("the head grid would have " + std::to_string(g->panels.size()) + " panels; at most " +
+                        std::to_string(kMaxGridPanels) + " fit in one figure (pick one layer)");
     for (const HeatmapFigure& p : g->panels) ValidateHeatmap(p, "a head-grid panel");
   } else if (const auto* a = std::get_if<ArcsFigure>(&f)) {
     if (a->tokens.empty()) throw FigureError("the arcs figure has no tokens");
@@ -89,6 +95,12 @@ RasterImage RenderFigure(const Figure& f, const RenderOptions& o, RenderReport* 
   figure::EnsureFontsLoaded();
   const float ppu = figure::CheckedPixelsPerUnit(o);
   figure::FigureUnits u = figure::UnitsOf(f);
+  const double pixels = double(u.w) * ppu * double(u.h) * ppu;
+  if (pixels > kMaxFigurePixels)
+    throw FigureError("the figure would be " + std::to_string(static_cast<long>(u.w * ppu)) + " x " +
+                      std::to_string(static_cast<long>(u.h * ppu)) + " pixels, more than " +
+                      std::to_string(static_cast<long>(kMaxFigurePixels / 1e6)) +
+                      " megapixels; use a smaller --scale/--dpi or SVG");
   figure::RasterSurface s(u.w, u.h, ppu, o.transparent);
   figure::DrawFigure(s, f, report);
   return s.Take();

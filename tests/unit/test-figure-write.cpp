@@ -194,3 +194,17 @@ TEST_CASE("PNG records its resolution for --dpi and --scale", "[figure][write]")
   figure_test::Decoded d = figure_test::DecodePng(png);
   CHECK(d.width == 3000);
 }
+
+TEST_CASE("oversized figures are refused with a message", "[figure][write]") {
+  HeadGridFigure g;
+  HeatmapFigure f = Small();
+  f.row_labels.clear();
+  f.col_labels.clear();
+  g.panels.assign(kMaxGridPanels + 1, f);
+  CHECK_THROWS_WITH(RenderFigure(Figure{g}, RenderOptions{}), Catch::Contains("panels"));
+  g.panels.resize(kMaxGridPanels);
+  g.columns = 1;  // one very tall column: 512 panels of ~240 units at 600 dpi
+  RenderOptions o;
+  o.dpi = 600;
+  CHECK_THROWS_WITH(RenderFigure(Figure{g}, o), Catch::Contains("megapixels"));
+}

@@ -912,3 +912,60 @@ TEST_CASE("Arcs one-line layout: hovering along the line reports tokens in order
   frame();
   CHECK(r.hovered_token == -1);
 }
+
+TEST_CASE("Widgets survive tiny sizes, odd shapes and non-finite input without asserting", "[widgets]") {
+  ImGuiHarness h;
+  NullTextureService textures;
+  Heatmap heatmap(textures);
+  HeatmapView view;
+  ArcsView arcs_view;
+  TokenStrip strip;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::vector<float> w = RandomAttention(6, 1, 1.0f);
+  w[7] = nan;
+  w[8] = std::numeric_limits<float>::infinity();
+  const std::vector<float> row(1 * 300, 0.5f);
+  const auto tokens = MakeTokens(6);
+  std::vector<const float*> heads{w.data(), w.data()};
+  for (ImVec2 size : {ImVec2(1, 1), ImVec2(40, 20), ImVec2(3000, 2000)}) {
+    for (int f = 0; f < 3; ++f) {
+      h.MoveTo(ImVec2(10.0f + f * 7, 10.0f + f * 5));
+      h.Frame([&] {
+        HeatmapData d;
+        d.values = w.data();
+        d.rows = d.cols = 6;
+        d.row_tokens = d.col_tokens = tokens;
+        d.scale = {Colormap::Diverging, nan, nan};  // a range nobody should produce
+        heatmap.Draw("##a", d, view, size);
+        HeatmapData one;  // a 1 x 300 strip
+        one.values = row.data();
+        one.rows = 1;
+        one.cols = 300;
+        heatmap.Draw("##b", one, view, size);
+        ArcsData ad;
+        ad.tokens = tokens;
+        ad.head_weights = heads;
+        ad.selected_query = 1;
+        DrawAttentionArcs("##arcs", ad, arcs_view, size);
+        TokenStripData td;
+        td.tokens = tokens;
+        strip.Draw("##strip", td, size.y);
+        MatrixData md;
+        md.values = w.data();
+        md.rows = md.cols = 6;
+        DrawMatrixTable("##m", md, size);
+        DrawColorbar("##cb", {Colormap::Magma, 1.0f, 1.0f}, ColorbarOrientation::Vertical, size);
+      });
+    }
+  }
+  view.zoom = nan;
+  view.center_x = std::numeric_limits<float>::infinity();
+  h.Frame([&] {
+    HeatmapData d;
+    d.values = w.data();
+    d.rows = d.cols = 6;
+    heatmap.Draw("##a", d, view);
+  });
+  CHECK(view.zoom == 1.0f);
+  CHECK(std::isfinite(view.center_x));
+}

@@ -322,7 +322,8 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
   int above = 0, below = 0;
   for (const Arc& a : arcs) {
     const float alpha = 0.12f + 0.88f * std::sqrt(a.weight);
-    const float thick = (0.8f + 3.2f * a.weight) * wscale;
+    // Opacity and width as in core/figure's arcs figure, so a slide matches the screen.
+    const float thick = (0.6f + 3.4f * std::min(a.weight, 1.0f)) * wscale;
     const ImU32 col_full = HeadU32(a.head, alpha);
     if (columns) {
       const bool q_vis = a.query >= first && a.query < last;
@@ -335,7 +336,10 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
       if (!q_vis) (a.query < first ? above : below)++;
       // Arcs leaving the visible rows are drawn faint: they point the way without hiding the rest.
       const ImU32 col = (q_vis && k_vis) ? col_full : HeadU32(a.head, alpha * 0.35f);
-      const ImVec2 p0(qx + pad, slot_y(a.query)), p3(kx - pad, slot_y(a.key));
+      // Each head leaves from a slightly different height (as in the exported figure), so
+      // overlapping heads stay distinguishable.
+      const float off = heads > 1 ? (a.head - (heads - 1) * 0.5f) / (heads - 1) * std::min(pitch * 0.5f, 6.0f * wscale) : 0.0f;
+      const ImVec2 p0(qx + pad, slot_y(a.query) + off), p3(kx - pad, slot_y(a.key) + off);
       const float dx = (p3.x - p0.x) * 0.45f;
       const int segs = std::clamp(static_cast<int>(std::fabs(p3.y - p0.y) / (font * 1.5f)) + 6, 6, 16);
       draw->AddBezierCubic(p0, ImVec2(p0.x + dx, p0.y), ImVec2(p3.x - dx, p3.y), p3, col, thick, segs);

@@ -22,6 +22,7 @@
 #include <filesystem>
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ClearActiveID: leave the sentence box on Esc without reverting it
 #include <imgui_stdlib.h>
 
 #include "core/figure/colormap.h"
@@ -327,12 +328,16 @@ void Shell::DrawHeader(const ShellFrame& frame) {
                         ImGui::CalcTextSize(presenter_label).x + style.FramePadding.x * 2 + style.ItemSpacing.x * 3;
   const float box_w = std::max(width - (ImGui::GetCursorScreenPos().x - top.x) - right_w - pad_x, 8 * fs);
 
+  // Esc leaves the box keeping the text: ImGui 1.86 would revert every edit made
+  // since the box was clicked, which here means losing a sentence typed live.
+  if (sentence_active_ && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) ImGui::ClearActiveID();
   ImGui::SetNextItemWidth(box_w);
   ImGui::PushAllowKeyboardFocus(false);  // Tab cycles heads, it must not jump into the box
   ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(style.FramePadding.x * 1.2f, style.FramePadding.y));
   ImGui::InputTextWithHint("##sentence", "Type a sentence; every edit recomputes", &request_.text);
   ImGui::PopStyleVar();
   ImGui::PopAllowKeyboardFocus();
+  sentence_active_ = ImGui::IsItemActive();
   layout_.AddLastItem("sentence");
   if (ImGui::IsItemHovered() && !ImGui::IsItemActive())
     ImGui::SetTooltip("The sentence every chapter uses. Edits recompute live; the last result stays on screen.");
@@ -581,8 +586,10 @@ void Shell::DrawControls(const Trace* trace) {
     const bool random = request_.model == "random";
     if (random) {
       ImGui::InputScalar("seed", ImGuiDataType_U64, &request_.seed, nullptr, nullptr, "%llu");
+      layout_.AddLastItem("control.seed");
       ImGui::InputInt("d_model", &request_.d_model, 8, 64);
       request_.d_model = std::clamp(request_.d_model, 1, kMaxDModel);
+      layout_.AddLastItem("control.d_model");
       if (ImGui::InputInt("heads", &request_.heads, 1, 4)) {
         request_.heads = std::clamp(request_.heads, 1, kMaxHeads);
         // Keep G a divisor: the nearest divisor of the new H at or below the old G.
@@ -590,6 +597,7 @@ void Shell::DrawControls(const Trace* trace) {
         while (g > 1 && request_.heads % g != 0) --g;
         request_.kv_heads = g;
       }
+      layout_.AddLastItem("control.heads");
       ImGui::InputInt("layers", &request_.layers, 1, 4);
       request_.layers = std::clamp(request_.layers, 1, kMaxLayers);
     } else {

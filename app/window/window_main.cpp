@@ -298,7 +298,7 @@ int RunWindow(const std::vector<std::string>& args) {
       frame.trace = latest;
       frame.trace_error = worker.LatestError();
       frame.error_is_current = !frame.busy;
-      frame.compute_ms = (!frame.busy && posted_while_idle) ? t0 - posted_at : -1;
+      frame.compute_ms = (!frame.busy && posted_while_idle && frame.trace_error.empty()) ? t0 - posted_at : -1;
     }
 
     // Fonts and theme follow the settings (font size, presenter, content scale).

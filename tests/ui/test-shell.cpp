@@ -280,6 +280,10 @@ TEST_CASE("shell: the causal checkbox and the sentence edit the Request copy", "
   ui.Frame(shell, f);
   ui.Frame(shell, f);
   CHECK(shell.request().text == s.request.text + " Yes");
+  // Esc leaves the box and keeps the edit (ImGui alone would revert it).
+  ui.Key(shell, f, ImGuiKey_Escape);
+  CHECK(shell.request().text == s.request.text + " Yes");
+  CHECK_FALSE(ImGui::GetIO().WantTextInput);
 }
 
 TEST_CASE("shell: invalid combinations are explained in place, never thrown", "[shell][controls]") {

@@ -319,6 +319,8 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
 
   // -- Arcs first, labels over them.
   const float wscale = font / 16.0f;
+  // Smooth curves when there are few; coarser ones keep hundreds of arcs within one draw list.
+  const int max_segs = arcs.size() > 200 ? 10 : 24;
   int above = 0, below = 0;
   for (const Arc& a : arcs) {
     const float alpha = 0.12f + 0.88f * std::sqrt(a.weight);
@@ -341,7 +343,7 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
       const float off = heads > 1 ? (a.head - (heads - 1) * 0.5f) / (heads - 1) * std::min(pitch * 0.5f, 6.0f * wscale) : 0.0f;
       const ImVec2 p0(qx + pad, slot_y(a.query) + off), p3(kx - pad, slot_y(a.key) + off);
       const float dx = (p3.x - p0.x) * 0.45f;
-      const int segs = std::clamp(static_cast<int>(std::fabs(p3.y - p0.y) / (font * 1.5f)) + 6, 6, 16);
+      const int segs = std::clamp(static_cast<int>(std::fabs(p3.y - p0.y) / (font * 0.75f)) + 8, 8, max_segs);
       draw->AddBezierCubic(p0, ImVec2(p0.x + dx, p0.y), ImVec2(p3.x - dx, p3.y), p3, col, thick, segs);
     } else {
       const bool q_vis = a.query >= first && a.query < last;
@@ -357,7 +359,7 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
         continue;
       }
       const float h = std::min(y - amin.y - lh * 0.3f, std::fabs(p3.x - p0.x) * 0.55f + lh);
-      const int segs = std::clamp(static_cast<int>(std::fabs(p3.x - p0.x) / (font * 1.5f)) + 6, 6, 16);
+      const int segs = std::clamp(static_cast<int>(std::fabs(p3.x - p0.x) / (font * 0.75f)) + 8, 8, max_segs);
       draw->AddBezierCubic(p0, ImVec2(p0.x, y - h), ImVec2(p3.x, y - h), p3, col_full, thick, segs);
     }
     ++res.arcs_drawn;

@@ -254,3 +254,29 @@ TEST_CASE("Head grid panels show each head's own weights on one shared scale", "
       }
   }
 }
+
+TEST_CASE("Arcs figure draws each head in its palette colour, heavier for larger weights", "[figure][png]") {
+  // Two heads over 4 tokens, query 1: head 0 puts all weight on key 3, head 1
+  // spreads it evenly. Head 0's single full-weight line is opaque, so its
+  // colour appears exactly (line core + legend swatch); head 1's lines are
+  // translucent, so only its legend swatch has its exact colour.
+  const int n = 4;
+  std::vector<float> w0(n * n, 0.0f), w1(n * n, 0.25f);
+  w0[1 * n + 3] = 1.0f;
+  ArcsFigure a;
+  a.tokens = {"w", "x", "y", "z"};
+  a.selected = 1;
+  a.heads = {{"focused", HeadColor(0), w0.data()}, {"spread", HeadColor(1), w1.data()}};
+  figure_test::Decoded d = Render(Figure{a}, RenderOptions{}, nullptr);
+  auto count = [&](Rgb8 c, int x0, int x1) {
+    int k = 0;
+    for (int y = 0; y < d.height; ++y)
+      for (int x = x0; x < x1; ++x) k += Pixel(d, x, y) == c;
+    return k;
+  };
+  const int legend_x = 700;  // the legend sits right of the token columns
+  CHECK(count(HeadColor(0), 0, legend_x) > 100);   // the opaque line
+  CHECK(count(HeadColor(1), 0, legend_x) == 0);    // translucent lines never reach the pure colour
+  CHECK(count(HeadColor(0), legend_x, d.width) > 50);  // legend swatches
+  CHECK(count(HeadColor(1), legend_x, d.width) > 50);
+}

@@ -2,13 +2,18 @@
 // drawn on the CPU so the window's Export button and `attnviz export` write
 // the same pixels (PNG) and the same vector drawing (SVG).
 //
-// How the window uses it:
-//   HeatmapFigure fig = MakeTraceHeatmap(trace, layer, head, TraceMatrix::Weights);
-//   fig.colormap = ui_state.colormap;               // what is on screen
-//   std::string written = WriteFigure(Figure{fig}, RenderOptions{}, path);  // throws FigureError
-//   -> toast "Saved " + written
+// How the window uses it (Export button on a heatmap, Ctrl+E on the focused one):
+//   HeatmapFigure fig = MakeTraceHeatmap(*trace, layer, head, TraceMatrix::Weights);
+//   fig.colormap = ui_state colormap; fig.vmin/vmax = the on-screen scale;
+//   fig.highlight_row = selected query (or -1);
+//   std::string path = NextFreeExportPath(dir, ExportFileStem(which, layer, head), FigureFormat::Png);
+//   std::string written = WriteFigure(Figure{fig}, RenderOptions{}, path, /*overwrite=*/false);
+//   -> toast "Saved " + written; on FigureError e -> toast e.what() (one line)
 // Any matrix (a lesson's own, a difference) can be exported by filling a
 // HeatmapFigure by hand: values are read through a pointer, row-major.
+// Rendering is reentrant (fonts load once, read-only; glyph caches are per
+// call), so it may run on a worker thread: copy the figure and keep the
+// TracePtr alive (e.g. fig.keep_alive = trace) until it is written.
 //
 // Index:
 //   [SECTION] Heatmap figure

@@ -76,6 +76,9 @@ class Shell {
   // the current directory. Exposed so the app and tests agree.
   static std::string ExportDirectory();
 
+  // True while something on screen moves by itself (toasts fading).
+  bool Animating() const { return !toasts_.empty(); }
+
   // Draws the whole window for one frame (between NewFrame and Render).
   void Draw(const ShellFrame& frame);
 

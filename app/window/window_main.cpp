@@ -90,6 +90,17 @@ void ReleaseDeferredKeys(GLFWwindow* window) {
   g_keys.deferred.clear();
 }
 
+// Whether the person did anything this frame (then a few more frames follow
+// quickly instead of waiting for the next event).
+bool InputThisFrame(const ImGuiIO& io) {
+  if (io.MouseDelta.x != 0 || io.MouseDelta.y != 0 || io.MouseWheel != 0 || io.MouseWheelH != 0) return true;
+  for (bool down : io.MouseDown)
+    if (down) return true;
+  for (bool down : io.KeysDown)
+    if (down) return true;
+  return false;
+}
+
 double NowMs() {
   using namespace std::chrono;
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
@@ -271,14 +282,21 @@ int RunWindow(const std::vector<std::string>& args) {
   int pending_signal_frames = -1;
   int exit_code = 0;
   bool first_frame_reported = false;
+  int settle_frames = 3;
 
   // [SECTION] RunWindow: loop
   while (!glfwWindowShouldClose(window) && !g_quit.load()) {
-    // Interactive and idle: sleep until input (or the spinner needs a frame).
+    // Interactive and idle: sleep until input. A few frames after any input
+    // (hover and click results land one frame later) and while something moves
+    // (spinner, toasts) the loop keeps drawing.
     const bool keys_held = !g_keys.deferred.empty();
     ReleaseDeferredKeys(window);
-    if (scripted || frame.busy || keys_held || g_screenshot_requests.load() > 0) glfwPollEvents();
-    else glfwWaitEventsTimeout(0.5);
+    if (scripted || frame.busy || keys_held || settle_frames > 0 || shell.Animating() ||
+        g_screenshot_requests.load() > 0)
+      glfwPollEvents();
+    else
+      glfwWaitEventsTimeout(0.5);
+    if (settle_frames > 0) --settle_frames;
     const double t0 = NowMs();
 
     // Swap in the edited Request (before NewFrame) and post it if it changed.
@@ -327,6 +345,7 @@ int RunWindow(const std::vector<std::string>& args) {
     const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
+    if (InputThisFrame(io)) settle_frames = 3;
     ImDrawData* draw_data = ImGui::GetDrawData();
     ImGui_ImplOpenGL3_RenderDrawData(draw_data);
     ++frames;

@@ -144,4 +144,14 @@ float DrawColorbar(const char* id, const ColorScale& scale, ColorbarOrientation 
   return v;
 }
 
+namespace {
+bool LightBackground() {
+  const ImVec4 bg = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+  return 0.2126f * bg.x + 0.7152f * bg.y + 0.0722f * bg.z > 0.5f;
+}
+}  // namespace
+
+ImVec4 NoticeColor() { return LightBackground() ? ImVec4(0.66f, 0.36f, 0.0f, 1.0f) : ImVec4(0.95f, 0.7f, 0.3f, 1.0f); }
+ImVec4 ProblemColor() { return LightBackground() ? ImVec4(0.75f, 0.1f, 0.1f, 1.0f) : ImVec4(1.0f, 0.45f, 0.4f, 1.0f); }
+
 }  // namespace attnviz::ui

@@ -39,4 +39,9 @@ int NiceTicks(float vmin, float vmax, int max_ticks, float* out_ticks);
 
 inline ImU32 ToImU32(Rgb8 c, std::uint8_t alpha = 255) { return IM_COL32(c.r, c.g, c.b, alpha); }
 
+// Text colours for notices inside widgets ("shown max-pooled", "non-finite"), readable on
+// the dark and the light theme alike (picked by the window background's luminance).
+ImVec4 NoticeColor();   // amber: something is summarised, not wrong
+ImVec4 ProblemColor();  // red: a value that should not be there
+
 }  // namespace attnviz::ui

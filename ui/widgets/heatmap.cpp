@@ -254,9 +254,9 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
       ImGui::SameLine();
       const char* how = d.pool == PoolMode::MaxAbs ? "max-|v|" : "max";
       if (res.pool_rows == res.pool_cols)
-        ImGui::TextColored(ImVec4(0.95f, 0.7f, 0.3f, 1.0f), "shown %s-pooled %d:1", how, res.pool_rows);
+        ImGui::TextColored(NoticeColor(), "shown %s-pooled %d:1", how, res.pool_rows);
       else
-        ImGui::TextColored(ImVec4(0.95f, 0.7f, 0.3f, 1.0f), "shown %s-pooled %dx%d cells per texel", how,
+        ImGui::TextColored(NoticeColor(), "shown %s-pooled %dx%d cells per texel", how,
                            res.pool_rows, res.pool_cols);
       if (ImGui::IsItemHovered())
         ImGui::SetTooltip("More cells than pixels: each pixel shows the %s of a %d x %d block,\n"
@@ -266,7 +266,7 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     }
     if (nonfinite_cells_ > 0) {
       ImGui::SameLine();
-      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%ld non-finite shown as masked", nonfinite_cells_);
+      ImGui::TextColored(ProblemColor(), "%ld non-finite shown as masked", nonfinite_cells_);
     }
     if (view.zoom > 1.001f) {
       ImGui::SameLine();
@@ -674,7 +674,7 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
         if (color) ImGui::TextColored(*color, "%s", value);
         else ImGui::TextUnformatted(value);
       };
-      const ImVec4 warn(1.0f, 0.45f, 0.4f, 1.0f);
+      const ImVec4 warn = ProblemColor();
       auto value_row = [&](const char* name, const float* vals) {
         if (!vals) return;
         const float v = vals[i];

@@ -134,7 +134,7 @@ MatrixResult DrawMatrixTable(const char* id, const MatrixData& d, ImVec2 size) {
         std::snprintf(buf, sizeof buf, d.format, v);
         ImGui::Text("%s%d = %s", d.col_prefix, res.hovered_col, buf);
       } else {
-        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s%d: non-finite", d.col_prefix, res.hovered_col);
+        ImGui::TextColored(ProblemColor(), "%s%d: non-finite", d.col_prefix, res.hovered_col);
       }
     }
     ImGui::EndTooltip();

@@ -63,8 +63,8 @@ class HeadThumbnails {
                   0, 0, focused ? 2.0f : 1.0f);
       const Rgb8 c = HeadColor(static_cast<int>(h));
       dl->AddCircleFilled(ImVec2(a.x + 0.3f * fs, b.y + 0.25f * fs + label_h * 0.5f), 0.22f * fs, IM_COL32(c.r, c.g, c.b, 255));
-      char label[16];
-      std::snprintf(label, sizeof label, "H%zu", h);
+      char label[24];
+      std::snprintf(label, sizeof label, "H%d", static_cast<int>(h));
       dl->AddText(ImVec2(a.x + 0.65f * fs, b.y + 0.25f * fs), focused ? pal.text : pal.text_dim, label);
       if (hovered) {
         const std::string& role = l.heads[h].role;

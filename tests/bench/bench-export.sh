@@ -27,7 +27,7 @@ random.seed(7)
 w = sys.argv[2].split()
 print(' '.join(random.choice(w) for _ in range(int(sys.argv[1]))))" "$1" "$words" > "$out/text-$1.txt"; }
 
-printf '%-8s %-22s %12s %12s %10s\n' tokens program median_s mean_s ratio > "$out/table.txt"
+printf '%-8s %-16s %10s %10s %12s %8s %10s\n' tokens program median_s mean_s cpu_mean_s runs ratio > "$out/table.txt"
 for n in 64 1024; do
   make_text "$n"
   # The same matrix for both: attnviz writes it once (not timed) for matplotlib to read.
@@ -41,8 +41,11 @@ import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
 m, a = r["matplotlib"], r["attnviz export"]
 ratio = m["median"] / a["median"]
+# Wall-clock medians decide; CPU (user + system) is shown because on a
+# shared machine it is the steadier number of the two.
 for name, x in (("matplotlib", m), ("attnviz export", a)):
-    print("%-8s %-22s %12.4f %12.4f %10s" % (sys.argv[2], name, x["median"], x["mean"], ("%.1fx" % ratio) if x is a else ""))
+    print("%-8s %-16s %10.4f %10.4f %12.4f %8d %10s" % (sys.argv[2], name, x["median"], x["mean"], x["user"] + x["system"],
+                                                  len(x["times"]), ("%.1fx" % ratio) if x is a else ""))
 PY
 done
 cat "$out/table.txt"

@@ -106,3 +106,31 @@ TEST_CASE("SVG arcs and grid figures are well-formed; bad labels cannot break th
   CHECK(WellFormedXml(svg, &why));
   CHECK(svg.find('\x01') == std::string::npos);
 }
+
+TEST_CASE("difference heatmaps are signed, centred on zero and own their values", "[figure][svg]") {
+  Mat a(2, 2), b(2, 2);
+  a << 1.0f, 0.5f, 0.25f, 0.0f;
+  b << 0.0f, 0.5f, 0.75f, 0.0f;
+  HeatmapFigure f = MakeDifferenceHeatmap(a, b, {"x", "y"}, {"p", "q"}, "after \xE2\x88\x92 before");
+  a.setZero();  // the figure keeps its own copy of a - b
+  b.setZero();
+  REQUIRE(f.rows == 2);
+  CHECK(f.values[0] == 1.0f);
+  CHECK(f.values[2] == -0.5f);
+  CHECK(f.colormap == Colormap::Diverging);
+  std::string svg = RenderFigureSvg(Figure{f}, RenderOptions{});
+  std::string why;
+  INFO(why);
+  REQUIRE(WellFormedXml(svg, &why));
+  // Range [-1, 1]: 0 is the centre colour, 1 the red end, -0.5 in the blue half.
+  std::string cells = CellsGroup(svg);
+  CHECK(Count(cells, Hex(ColormapTable(Colormap::Diverging)[255])) == 1);
+  CHECK(Count(cells, Hex(ColormapTable(Colormap::Diverging)[128])) == 2);
+  CHECK(Count(cells, Hex(ColormapTable(Colormap::Diverging)[64])) == 1);
+  // 2 x 2 is small: values are written in the cells, minus as U+2212.
+  CHECK(svg.find(">1.00</text>") != std::string::npos);
+  CHECK(svg.find(">\xE2\x88\x92" "0.50</text>") != std::string::npos);
+  CHECK(Count(svg, ">0.00</text>") == 2);
+  Mat c(3, 2);
+  CHECK_THROWS_AS(MakeDifferenceHeatmap(a, c, {}, {}, "bad"), FigureError);
+}

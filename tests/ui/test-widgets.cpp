@@ -969,3 +969,41 @@ TEST_CASE("Widgets survive tiny sizes, odd shapes and non-finite input without a
   CHECK(view.zoom == 1.0f);
   CHECK(std::isfinite(view.center_x));
 }
+
+TEST_CASE("Arcs head chips toggle heads, or pick the one head", "[widgets][arcs]") {
+  ImGuiHarness h;
+  ArcsFixture fx(10, 4);
+  ArcsView view;
+  fx.data.selected_query = 2;
+  ArcsResult r;
+  ImVec2 origin;
+  auto frame = [&] {
+    h.Frame([&] {
+      origin = ImGui::GetCursorScreenPos();
+      r = DrawAttentionArcs("##arcs", fx.data, view, ImVec2(1000, 500));
+    });
+  };
+  frame();
+  // Toolbar: one line of buttons and the slider (a frame high), then the chips.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float chips_y = origin.y + ImGui::GetFrameHeight() + style.ItemSpacing.y + (ImGui::GetTextLineHeight() + style.FramePadding.y) * 0.5f;
+  auto click = [&](ImVec2 p) {
+    h.MoveTo(p);
+    frame();
+    h.Down(true);
+    frame();
+    h.Down(false);
+    frame();
+  };
+  click(ImVec2(origin.x + 4.0f, chips_y));
+  CHECK(r.view_changed);
+  CHECK(view.hidden_heads == 0b0001);
+  click(ImVec2(origin.x + 4.0f, chips_y));
+  CHECK(view.hidden_heads == 0);
+  view.all_heads = false;
+  const float chip_w = std::max(ImGui::CalcTextSize("0").x + style.FramePadding.x * 2,
+                                (ImGui::GetTextLineHeight() + style.FramePadding.y) * 1.4f);
+  click(ImVec2(origin.x + chip_w + style.ItemSpacing.x * 0.5f + 4.0f, chips_y));  // chip of head 1
+  CHECK(view.solo_head == 1);
+  CHECK(view.hidden_heads == 0);
+}

@@ -223,6 +223,7 @@ void Shell::Draw(const ShellFrame& frame) {
   ImGui::PopStyleVar();
 
   DrawHeader(frame);
+  computing_ = frame.busy;
   DrawTokenStrip(trace);
 
   const float status_h = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y;
@@ -379,7 +380,8 @@ void Shell::DrawTokenStrip(const Trace* trace) {
   ImGui::SetCursorPosX(pad_x);
   if (!trace) {
     ImGui::PushStyleColor(ImGuiCol_Text, Col(pal.text_faint));
-    ImGui::TextUnformatted("Tokens appear here once the first trace is computed.");
+    ImGui::TextUnformatted(computing_ ? "Tokens appear here once the first trace is computed."
+                                      : "No tokens: the sentence could not be computed (see the message below).");
     ImGui::PopStyleColor();
     ImGui::Dummy(ImVec2(0, fs * 0.3f));
     return;

@@ -134,7 +134,8 @@ class Shell {
   std::string globals_text_;          // the globals field as typed
   bool globals_text_dirty_ = true;
   bool record_chips_ = false;
-  bool sentence_active_ = false;      // the sentence box had the keyboard last frame
+  bool sentence_active_ = false;
+  bool computing_ = false;            // this frame's ShellFrame::busy      // the sentence box had the keyboard last frame
   int hover_this_frame_ = -1;         // the strip's hover; the views report theirs through ChapterContext
 };
 

@@ -217,7 +217,7 @@ void Shell::Draw(const ShellFrame& frame) {
   ImGui::SetNextWindowSize(vp->WorkSize);
   const ImGuiWindowFlags root_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-                                      ImGuiWindowFlags_NoScrollWithMouse;
+                                      ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNavInputs;
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   ImGui::Begin("attnviz##root", nullptr, root_flags);
   ImGui::PopStyleVar();
@@ -238,7 +238,8 @@ void Shell::Draw(const ShellFrame& frame) {
 
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
   ImGui::SetCursorPosX(0);
-  ImGui::BeginChild("##sidebar", ImVec2(sidebar_w, body_h), false, ImGuiWindowFlags_NoScrollbar);
+  // NoNavInputs everywhere: Tab cycles heads here, it must not also jump into a field.
+  ImGui::BeginChild("##sidebar", ImVec2(sidebar_w, body_h), false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoNavInputs);
   ImGui::PopStyleVar();
   DrawSidebar();
   ImGui::EndChild();
@@ -248,7 +249,8 @@ void Shell::Draw(const ShellFrame& frame) {
   const float chapter_w = std::max(avail.x - sidebar_w - controls_w, 50.0f);
   ImGui::PushStyleColor(ImGuiCol_ChildBg, Col(CurrentPalette().background));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(std::round(1.3f * fs), std::round(0.9f * fs)));
-  ImGui::BeginChild("##chapter", ImVec2(chapter_w, body_h), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  ImGui::BeginChild("##chapter", ImVec2(chapter_w, body_h), false,
+                    ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoNavInputs);
   ImGui::PopStyleVar(2);
   DrawChapter(frame);
   ImGui::EndChild();
@@ -256,7 +258,7 @@ void Shell::Draw(const ShellFrame& frame) {
   ImGui::SameLine(0, 0);
 
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
-  ImGui::BeginChild("##controls", ImVec2(controls_w, body_h), false, 0);
+  ImGui::BeginChild("##controls", ImVec2(controls_w, body_h), false, ImGuiWindowFlags_NoNavInputs);
   ImGui::PopStyleVar();
   DrawControls(trace);
   ImGui::EndChild();

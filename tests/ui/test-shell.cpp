@@ -286,6 +286,27 @@ TEST_CASE("shell: the causal checkbox and the sentence edit the Request copy", "
   CHECK_FALSE(ImGui::GetIO().WantTextInput);
 }
 
+TEST_CASE("shell: Tab after a click in the controls cycles heads and never jumps into a field", "[shell][keys]") {
+  HeadlessUi ui;
+  NullTextureService textures;
+  Settings s;
+  s.request.model = "random";  // the controls then hold seed / d_model / heads fields
+  Shell shell(textures, s, TestKeys());
+  shell.SetFonts(ui.fonts());
+  const ShellFrame f = FrameFor(s.request);
+  ui.Frame(shell, f);
+  ui.Frame(shell, f);
+  const LayoutRect* causal = shell.layout().Find("control.causal");
+  REQUIRE(causal != nullptr);
+  ui.Click(shell, f, ImVec2(causal->max.x + 40, Center(*causal).y));  // empty space in the controls panel
+  const int head = shell.ui().focused_head;
+  ui.Key(shell, f, ImGuiKey_Tab);
+  ui.Key(shell, f, ImGuiKey_Tab);
+  CHECK(shell.ui().focused_head == head + 2);
+  CHECK_FALSE(ImGui::GetIO().WantTextInput);
+  CHECK(shell.request() == s.request);
+}
+
 TEST_CASE("shell: invalid combinations are explained in place, never thrown", "[shell][controls]") {
   HeadlessUi ui;
   NullTextureService textures;

@@ -48,7 +48,7 @@ class HeadThumbnails {
     const float side = std::round(4.2f * fs);
     const float label_h = ImGui::GetTextLineHeight();
     const float cell_w = side + 0.6f * fs;
-    ImGui::BeginChild("##thumbs", ImVec2(0, side + label_h + 0.9f * fs), false, ImGuiWindowFlags_HorizontalScrollbar);
+    ImGui::BeginChild("##thumbs", ImVec2(0, side + label_h + 0.9f * fs), false, ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_NoNavInputs);
     ImDrawList* dl = ImGui::GetWindowDrawList();
     for (std::size_t h = 0; h < ids_.size(); ++h) {
       if (h > 0) ImGui::SameLine(0, 0);

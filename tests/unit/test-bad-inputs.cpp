@@ -79,31 +79,35 @@ CliResult RunAttnviz(const std::vector<std::string>& args, const std::string& st
   std::vector<char*> argv;
   for (std::string& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
-  std::string asan_options;
-  if (memory_cap_mb > 0 && UnderAddressSanitizer()) {
+  // Everything the child needs is prepared before fork: between fork and exec
+  // only async-signal-safe calls (no allocation, no Catch).
+  const bool cap_rss = memory_cap_mb > 0 && UnderAddressSanitizer();
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e; ++e)
+    if (!cap_rss || std::string_view(*e).rfind("ASAN_OPTIONS=", 0) != 0) env_s.push_back(*e);
+  if (cap_rss) {
+    // ASan reserves terabytes of address space, so RLIMIT_AS cannot cap it: cap RSS instead.
     const char* cur = std::getenv("ASAN_OPTIONS");
-    asan_options = std::string(cur ? cur : "") + ":hard_rss_limit_mb=" + std::to_string(memory_cap_mb);
+    env_s.push_back(std::string("ASAN_OPTIONS=") + (cur ? cur : "") + ":hard_rss_limit_mb=" + std::to_string(memory_cap_mb));
   }
+  std::vector<char*> envp;
+  for (std::string& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const rlim_t cap = static_cast<rlim_t>(memory_cap_mb) << 20;
+  const rlimit lim{cap, cap};
+  const bool cap_as = memory_cap_mb > 0 && !cap_rss;
   const pid_t pid = fork();
-  REQUIRE(pid >= 0);
   if (pid == 0) {
     const int in_fd = open(stdin_path.c_str(), O_RDONLY);
     if (in_fd < 0) _exit(127);
     dup2(in_fd, 0);
     dup2(out_fd, 1);
     dup2(err_fd, 2);
-    if (memory_cap_mb > 0) {
-      if (UnderAddressSanitizer()) {
-        setenv("ASAN_OPTIONS", asan_options.c_str(), 1);  // ASan reserves terabytes of address space: cap RSS instead
-      } else {
-        const rlim_t cap = static_cast<rlim_t>(memory_cap_mb) << 20;
-        const rlimit lim{cap, cap};
-        setrlimit(RLIMIT_AS, &lim);
-      }
-    }
-    execv(argv[0], argv.data());
+    if (cap_as) setrlimit(RLIMIT_AS, &lim);
+    execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
+  REQUIRE(pid > 0);
   int status = 0;
   waitpid(pid, &status, 0);
   close(out_fd);
@@ -337,9 +341,18 @@ TEST_CASE("bad input: control characters in an option stay on one line", "[bad-i
   } catch (const UsageError& e) {
     CHECK(std::string(e.what()).find('\x1b') == std::string::npos);
   }
-  const CliResult r = RunAttnviz({"trace", "--\nmask"});
-  CHECK(r.status == 2);
-  CHECK(r.ErrorLines().size() == 1);
+  // Every command that echoes an argument: trace's and export's own options,
+  // export's values, and the command name itself.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"trace", "--\nmask"}, std::vector<std::string>{"trace", "--format", "js\non"},
+        std::vector<std::string>{"export", "--\nview", "--out", "/tmp/x.png"},
+        std::vector<std::string>{"export", "--view", "heat\nmap", "--out", "/tmp/x.png"},
+        std::vector<std::string>{"fro\nbnicate"}}) {
+    const CliResult r = RunAttnviz(args);
+    INFO("args: " << args[0] << " " << args[1] << "; stderr: " << r.err);
+    CHECK(r.status == 2);
+    CHECK(r.ErrorLines().size() == 1);
+  }
 }
 
 // [SECTION] Limits

@@ -349,7 +349,9 @@ TEST_CASE("bad input: control characters in an option stay on one line", "[bad-i
         std::vector<std::string>{"export", "--view", "heat\nmap", "--out", "/tmp/x.png"},
         std::vector<std::string>{"fro\nbnicate"}}) {
     const CliResult r = RunAttnviz(args);
-    INFO("args: " << args[0] << " " << args[1] << "; stderr: " << r.err);
+    std::string joined;
+    for (const std::string& a : args) joined += a + " ";
+    INFO("args: " << joined << "; stderr: " << r.err);
     CHECK(r.status == 2);
     CHECK(r.ErrorLines().size() == 1);
   }

@@ -30,9 +30,9 @@ int RunTraceCommand(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < rest.size(); ++i) {
       if (rest[i] == "--format" || rest[i].rfind("--format=", 0) == 0) {
         std::string v = rest[i] == "--format" ? (i + 1 < rest.size() ? rest[++i] : "") : rest[i].substr(9);
-        if (v != "json") throw UsageError("--format: '" + v + "' is not allowed; expected json");
+        if (v != "json") throw UsageError("--format: '" + PrintableArg(v) + "' is not allowed; expected json");
       } else {
-        throw UsageError(rest[i] + ": unknown option for attnviz trace (see attnviz trace --help)");
+        throw UsageError(PrintableArg(rest[i]) + ": unknown option for attnviz trace (see attnviz trace --help)");
       }
     }
   } catch (const UsageError& e) {

@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     if (first == "export") return attnviz::app::RunExportCommand(rest);
     if (first.rfind("-", 0) != 0) {
       std::fprintf(stderr, "attnviz: unknown command '%s'; expected trace, export, or options for the window (see attnviz --help)\n",
-                   first.c_str());
+                   attnviz::PrintableArg(first).c_str());
       return 2;
     }
   }

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -17,26 +18,48 @@ namespace attnviz {
 namespace {
 
 [[noreturn]] void Fail(std::string_view name, std::string_view value, std::string_view expected) {
-  std::string v(value.substr(0, 60));
-  for (char& c : v)
-    if (static_cast<unsigned char>(c) < 0x20) c = '?';  // keep the message on one line
-  throw UsageError(std::string(name) + ": '" + v + (value.size() > 60 ? "...'" : "'") + " is not allowed; expected " +
-                   std::string(expected));
+  throw UsageError(PrintableArg(name) + ": '" + PrintableArg(value) + "' is not allowed; expected " + std::string(expected));
 }
 
+// Reads at most kMaxTextBytes + 1 bytes: an endless source (/dev/zero, a pipe
+// that never closes with data) is refused at the limit instead of filling memory.
 std::string ReadTextFile(const std::string& path) {
-  std::ostringstream ss;
-  if (path == "-") {
-    ss << std::cin.rdbuf();
-    return ss.str();
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw UsageError("--text-file: cannot read '" + PrintableArg(path) + "'");
+    in = &file;
   }
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw UsageError("--text-file: cannot read '" + path + "'");
-  ss << f.rdbuf();
-  return ss.str();
+  std::string text(kMaxTextBytes + 1, '\0');
+  in->read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in->gcount()));
+  if (text.size() > kMaxTextBytes)
+    throw UsageError("--text-file: '" + PrintableArg(path) + "' is larger than " + std::to_string(kMaxTextBytes) +
+                     " bytes (1 MiB), the most a trace accepts");
+  if (in->bad()) throw UsageError("--text-file: error while reading '" + PrintableArg(path) + "'");
+  return text;
 }
 
 }  // namespace
+
+std::string PrintableArg(std::string_view arg, std::size_t max_bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < arg.size() && out.size() < max_bytes; ++i) {
+    const auto c = static_cast<unsigned char>(arg[i]);
+    if (c == '\n') out += "\\n";
+    else if (c == '\t') out += "\\t";
+    else if (c < 0x20 || c == 0x7F) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  if (out.size() >= max_bytes && arg.size() > max_bytes) out += "...";
+  return out;
+}
 
 int ParseIntOption(std::string_view name, std::string_view value, int min, int max) {
   std::string s(value);
@@ -79,11 +102,11 @@ TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector
     }
     auto value = [&]() -> std::string {
       if (inline_value) return *inline_value;
-      if (i + 1 >= args.size()) throw UsageError(name + ": needs a value (see --help)");
+      if (i + 1 >= args.size()) throw UsageError(PrintableArg(name) + ": needs a value (see --help)");
       return args[++i];
     };
     auto flag = [&]() {
-      if (inline_value) throw UsageError(name + ": takes no value");
+      if (inline_value) throw UsageError(PrintableArg(name) + ": takes no value");
     };
     if (name == "--text") { r.text = value(); text_given = true; }
     else if (name == "--text-file") { r.text = ReadTextFile(value()); text_given = true; }
@@ -147,7 +170,7 @@ TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector
     else if (rest) {
       rest->push_back(args[i]);
     } else {
-      throw UsageError(args[i] + ": unknown option (see --help)");
+      throw UsageError(PrintableArg(args[i]) + ": unknown option (see --help)");
     }
   }
   if (!kv_given) r.kv_heads = r.heads;

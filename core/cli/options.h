@@ -32,6 +32,11 @@ TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector
 // Help text for the shared trace options (aligned, one per line).
 std::string TraceOptionsHelp();
 
+// An argument as it may appear in a one-line message: control characters
+// escaped (so "--\nmask" or a terminal escape sequence cannot break the line
+// or reach the terminal), and cut to `max_bytes` with "..." appended.
+std::string PrintableArg(std::string_view arg, std::size_t max_bytes = 60);
+
 // Helpers for subcommand parsers.
 int ParseIntOption(std::string_view name, std::string_view value, int min, int max);
 double ParseDoubleOption(std::string_view name, std::string_view value, double min, double max);

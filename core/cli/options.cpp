@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "core/limits.h"
+#include "core/text/tokenizer.h"
 
 namespace attnviz {
 namespace {
@@ -44,20 +45,10 @@ std::string ReadTextFile(const std::string& path) {
 }  // namespace
 
 std::string PrintableArg(std::string_view arg, std::size_t max_bytes) {
-  std::string out;
-  for (std::size_t i = 0; i < arg.size() && out.size() < max_bytes; ++i) {
-    const auto c = static_cast<unsigned char>(arg[i]);
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20 || c == 0x7F) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (out.size() >= max_bytes && arg.size() > max_bytes) out += "...";
+  // The same escaping as token chips ("\u{A}"), cut on a byte budget; a cut
+  // inside a UTF-8 sequence only affects the echo, never the parsed value.
+  std::string out = DisplayToken(arg.substr(0, max_bytes));
+  if (arg.size() > max_bytes) out += "...";
   return out;
 }
 

@@ -10,6 +10,7 @@
 //   [SECTION] RunWindow: shutdown
 #include <algorithm>
 #include <atomic>
+#include <cfloat>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -337,6 +338,10 @@ int RunWindow(const std::vector<std::string>& args) {
     const double t_ui = NowMs();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    // A --screenshot run is a figure, not a session: wherever the pointer
+    // happens to rest (the centre of an Xvfb screen) must not leave hover
+    // highlights or tooltips in the image.
+    if (!opt.screenshot.empty()) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
     ImGui::NewFrame();
     MarkKeysSeen();
     shell.Draw(frame);

@@ -225,24 +225,10 @@ int RunExportCommand(const std::vector<std::string>& args) {
   TraceOptions topts;
   ExportOptions o;
   try {
-    // The shared trace options take `--scale` as the flag "scale scores by
-    // 1/sqrt(d_k)" (the default anyway; --no-scale turns it off). For export,
-    // `--scale S` is the pixel scale the issue asks for, so it is taken out
-    // before the shared parser sees it.
-    std::vector<std::string> shared, pixel_scale;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-      if (args[i] == "--scale") {
-        pixel_scale.push_back(args[i]);
-        if (i + 1 < args.size()) pixel_scale.push_back(args[++i]);
-      } else if (args[i].rfind("--scale=", 0) == 0) {
-        pixel_scale.push_back(args[i]);
-      } else {
-        shared.push_back(args[i]);
-      }
-    }
+    // Shared trace options first; what they leave (--view, --out, --scale S
+    // for pixels, ...) is export's own.
     std::vector<std::string> rest;
-    topts = ParseTraceOptions(shared, &rest);
-    rest.insert(rest.end(), pixel_scale.begin(), pixel_scale.end());
+    topts = ParseTraceOptions(args, &rest);
     o = ParseExportOptions(rest);
     if (topts.layer_given && topts.layer < 0 && o.view != "grid")
       throw UsageError("--layer: 'all' is not allowed with --view " + o.view + "; expected a layer number (or --view grid)");

@@ -149,7 +149,6 @@ TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector
       }
     }
     else if (name == "--no-scale") { flag(); r.scale = false; }
-    else if (name == "--scale") { flag(); r.scale = true; }
     else if (name == "--temperature") {
       r.temperature = static_cast<float>(ParseDoubleOption(name, value(), kMinTemperature, kMaxTemperature));
     }

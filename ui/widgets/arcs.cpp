@@ -6,6 +6,7 @@
 //   [SECTION] DrawAttentionArcs
 #define IMGUI_DEFINE_MATH_OPERATORS
 #include "ui/widgets/arcs.h"
+#include "ui/widgets/fit_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -42,20 +43,6 @@ bool HeadVisible(const ArcsView& v, int h) {
 }
 
 std::string Label(std::span<const Token> tokens, int i) { return DisplayToken(tokens[i].text); }
-
-std::string FitLabel(std::string s, float max_w) {
-  if (ImGui::CalcTextSize(s.c_str()).x <= max_w) return s;
-  const bool has_ellipsis = ImGui::GetFont()->FindGlyphNoFallback(0x2026) != nullptr;
-  const char* dots = has_ellipsis ? "\xE2\x80\xA6" : "..";
-  const float dots_w = ImGui::CalcTextSize(dots).x;
-  while (!s.empty()) {
-    std::size_t cut = s.size() - 1;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    s.resize(cut);
-    if (ImGui::CalcTextSize(s.c_str()).x + dots_w <= max_w) break;
-  }
-  return s + dots;
-}
 
 // [SECTION] Arc selection (which curves, bounded)
 //
@@ -367,7 +354,7 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
 
   // -- Token labels (only the visible slots).
   auto token_label = [&](int i, ImVec2 anchor, float align, bool key_side) {
-    const std::string s = FitLabel(Label(d.tokens, i), label_w);
+    const std::string s = FitTextToWidth(Label(d.tokens, i), label_w);
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
     const ImVec2 p(anchor.x - ts.x * align, anchor.y - ts.y * 0.5f);
     const ImVec2 box_a = p - ImVec2(pad * 0.5f, 1), box_b = p + ts + ImVec2(pad * 0.5f, 1);

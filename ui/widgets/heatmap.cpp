@@ -7,6 +7,7 @@
 //   [SECTION] Heatmap::Draw
 #define IMGUI_DEFINE_MATH_OPERATORS
 #include "ui/widgets/heatmap.h"
+#include "ui/widgets/fit_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -26,22 +27,6 @@ namespace {
 std::string AxisLabel(std::span<const Token> tokens, int i) {
   if (i >= 0 && i < static_cast<int>(tokens.size())) return DisplayToken(tokens[i].text);
   return std::to_string(i);
-}
-
-// Cuts text to max_w pixels with an ellipsis (the font's, or ".." when it has none).
-std::string FitText(std::string s, float max_w) {
-  if (ImGui::CalcTextSize(s.c_str()).x <= max_w) return s;
-  const bool has_ellipsis = ImGui::GetFont()->FindGlyphNoFallback(0x2026) != nullptr;
-  const char* dots = has_ellipsis ? "\xE2\x80\xA6" : "..";
-  const float dots_w = ImGui::CalcTextSize(dots).x;
-  while (!s.empty()) {
-    // Drop one UTF-8 code point from the end.
-    std::size_t cut = s.size() - 1;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    s.resize(cut);
-    if (ImGui::CalcTextSize(s.c_str()).x + dots_w <= max_w) break;
-  }
-  return s + dots;
 }
 
 // Text running bottom-to-top whose baseline start is at `bottom_left` (the
@@ -519,7 +504,7 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
     const ImVec2 lmin(origin.x, pmin.y), lmax(pmin.x - pad * 0.5f, pmax.y);
     draw->PushClipRect(ImVec2(lmin.x, lmin.y - lh), ImVec2(lmax.x, lmax.y + lh), true);
     auto row_label = [&](int r, ImU32 col, bool boxed) {
-      const std::string s = FitText(AxisLabel(d.row_tokens, r), row_margin - pad * 2);
+      const std::string s = FitTextToWidth(AxisLabel(d.row_tokens, r), row_margin - pad * 2);
       const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
       const float cy = std::clamp(m.ScreenY(r + 0.5f), pmin.y + ts.y * 0.5f - lh * 0.5f, pmax.y - ts.y * 0.5f + lh * 0.5f);
       const ImVec2 p(pmin.x - pad - ts.x, cy - ts.y * 0.5f);
@@ -561,7 +546,7 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
         draw->AddText(p, col, s.c_str());
         return;
       }
-      const std::string s = FitText(AxisLabel(d.col_tokens, c), col_margin - pad * 2);
+      const std::string s = FitTextToWidth(AxisLabel(d.col_tokens, c), col_margin - pad * 2);
       const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
       const ImVec2 bl(cx - ts.y * 0.5f, pmin.y - pad);
       if (boxed)

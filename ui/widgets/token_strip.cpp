@@ -1,6 +1,7 @@
 // Token strip widget (see token_strip.h).
 #define IMGUI_DEFINE_MATH_OPERATORS
 #include "ui/widgets/token_strip.h"
+#include "ui/widgets/fit_text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -18,20 +19,6 @@ std::uint64_t HashTokens(std::span<const Token> tokens) {
     h = (h ^ 0xff) * 1099511628211ull;  // token boundary
   }
   return h;
-}
-
-std::string FitChipText(std::string s, float max_w) {
-  if (ImGui::CalcTextSize(s.c_str()).x <= max_w) return s;
-  const bool has_ellipsis = ImGui::GetFont()->FindGlyphNoFallback(0x2026) != nullptr;
-  const char* dots = has_ellipsis ? "\xE2\x80\xA6" : "..";
-  const float dots_w = ImGui::CalcTextSize(dots).x;
-  while (!s.empty()) {
-    std::size_t cut = s.size() - 1;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    s.resize(cut);
-    if (ImGui::CalcTextSize(s.c_str()).x + dots_w <= max_w) break;
-  }
-  return s + dots;
 }
 
 }  // namespace
@@ -59,7 +46,7 @@ void TokenStrip::Layout(std::span<const Token> tokens, float width) {
   line_first_.clear();
   float x = 0.0f, y = 0.0f;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    labels_[i] = FitChipText(DisplayToken(tokens[i].text), max_chip - text_pad * 2.0f);
+    labels_[i] = FitTextToWidth(DisplayToken(tokens[i].text), max_chip - text_pad * 2.0f);
     const float w = std::min(max_chip, ImGui::CalcTextSize(labels_[i].c_str()).x + text_pad * 2.0f);
     if (i == 0) line_first_.push_back(0);
     if (x > 0.0f && x + w > width) {

@@ -1,6 +1,7 @@
 #include "ui/segmented_control.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <imgui.h>
 
@@ -44,6 +45,15 @@ bool SegmentedControl(const char* id, const char* const* items, int count, int* 
   ImGui::Dummy(ImVec2(total, h));
   ImGui::PopID();
   return changed;
+}
+
+std::string FormatBytes(double bytes) {
+  char s[32];
+  if (bytes < 1024) std::snprintf(s, sizeof s, "%.0f B", bytes);
+  else if (bytes < 1024 * 1024) std::snprintf(s, sizeof s, "%.1f KiB", bytes / 1024);
+  else if (bytes < 1024.0 * 1024 * 1024) std::snprintf(s, sizeof s, "%.1f MiB", bytes / (1024 * 1024));
+  else std::snprintf(s, sizeof s, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+  return s;
 }
 
 void FactBadge(const char* label, const std::string& value, bool same_line) {

@@ -22,14 +22,6 @@ constexpr const char* kIntro =
     "Multi-head latent attention goes further and caches one compressed vector per token from which the keys "
     "and values are rebuilt.";
 
-std::string Bytes(double b) {
-  char s[32];
-  if (b < 1024) std::snprintf(s, sizeof s, "%.0f B", b);
-  else if (b < 1024 * 1024) std::snprintf(s, sizeof s, "%.1f KiB", b / 1024);
-  else std::snprintf(s, sizeof s, "%.1f MiB", b / (1024 * 1024));
-  return s;
-}
-
 class KvCacheChapter final : public Chapter {
  public:
   explicit KvCacheChapter(TextureService& t) : view_(t) {}
@@ -60,8 +52,8 @@ class KvCacheChapter final : public Chapter {
       const TraceConfig& c = ctx.trace->config;
       // K and V, float32, for every token, kv head and layer.
       const double per_token = 2.0 * c.kv_heads * c.d_k * c.layers * 4;
-      FactBadge("KV cache per token", Bytes(per_token), true);
-      FactBadge("for this sentence", Bytes(per_token * ctx.trace->n()), true);
+      FactBadge("KV cache per token", FormatBytes(per_token), true);
+      FactBadge("for this sentence", FormatBytes(per_token * ctx.trace->n()), true);
       FactBadge("vs. MHA", c.kv_heads == c.heads ? "1x" : std::to_string(c.heads / c.kv_heads) + "x smaller", true);
     }
     view_.Draw(ctx);

@@ -20,14 +20,6 @@ constexpr const char* kIntro =
     "regrouped and the cost grows linearly with N. Hybrid architectures interleave a few full-attention "
     "layers with cheaper linear or recurrent ones, keeping most of the quality for a fraction of the cost.";
 
-std::string Bytes(double b) {
-  char s[32];
-  if (b < 1024) std::snprintf(s, sizeof s, "%.0f B", b);
-  else if (b < 1024 * 1024) std::snprintf(s, sizeof s, "%.1f KiB", b / 1024);
-  else std::snprintf(s, sizeof s, "%.1f MiB", b / (1024 * 1024));
-  return s;
-}
-
 class EfficientAttentionChapter final : public Chapter {
  public:
   explicit EfficientAttentionChapter(TextureService& t) : view_(t) {}
@@ -40,8 +32,8 @@ class EfficientAttentionChapter final : public Chapter {
     if (ctx.trace) {
       const double n = ctx.trace->n(), dk = ctx.trace->config.d_k;
       // Per head, float32: the materialised weights versus the tiled kernel's running state (O, m, l).
-      FactBadge("N×N weights per head", Bytes(n * n * 4));
-      FactBadge("tiled running state", Bytes(n * (dk + 2) * 4), true);
+      FactBadge("N×N weights per head", FormatBytes(n * n * 4));
+      FactBadge("tiled running state", FormatBytes(n * (dk + 2) * 4), true);
     }
     view_.Draw(ctx);
   }

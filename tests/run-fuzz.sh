@@ -60,19 +60,22 @@ run_one() {
 }
 
 printf '\n==== fuzzing %d harnesses, %s s each, %d at a time\n' "${#targets[@]}" "$seconds" "$jobs"
-failed=0
-pids=()
+# Each harness records its own result in a file: exit statuses of background
+# jobs are easy to lose with wait -n, a file is not.
+mkdir -p "$build/fuzz-logs"
 for t in "${targets[@]}"; do
-  if [[ ! -x $build/fuzz/fuzz-$t ]]; then echo "no harness fuzz-$t"; failed=1; continue; fi
-  run_one "$t" &
-  pids+=($!)
-  while (( $(jobs -rp | wc -l) >= jobs )); do wait -n || failed=1; done
+  rm -f "$build/fuzz-logs/$t.status"
+  if [[ ! -x $build/fuzz/fuzz-$t ]]; then echo "no harness fuzz-$t"; echo 1 >"$build/fuzz-logs/$t.status"; continue; fi
+  ( if run_one "$t"; then r=0; else r=1; fi; echo "$r" >"$build/fuzz-logs/$t.status" ) &
+  while (( $(jobs -rp | wc -l) >= jobs )); do wait -n || true; done
 done
-for pid in $(jobs -rp); do wait "$pid" || failed=1; done
-# Collect the exit status of jobs that ended before the last loop.
-for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || failed=1; done
+wait
+failed=0
+for t in "${targets[@]}"; do
+  [[ "$(cat "$build/fuzz-logs/$t.status" 2>/dev/null)" == 0 ]] || failed=1
+done
 
-echo "fuzzing took $((SECONDS - start)) s"
+echo "run-fuzz took $((SECONDS - start)) s (build and fuzzing)"
 if (( failed )); then
   echo "run-fuzz: a harness failed; reproduce with: $build/fuzz/fuzz-<target> <saved input>" >&2
   exit 1

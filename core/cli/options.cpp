@@ -131,8 +131,8 @@ TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector
     }
     else if (name == "--causal") { flag(); r.mask.causal = true; }
     else if (name == "--no-causal") { flag(); r.mask.causal = false; }
-    else if (name == "--window") r.mask.window = ParseIntOption(name, value(), 1, kMaxTokens * 2);
-    else if (name == "--block") r.mask.block = ParseIntOption(name, value(), 1, kMaxTokens * 2);
+    else if (name == "--window") r.mask.window = ParseIntOption(name, value(), 1, kMaxTokens);
+    else if (name == "--block") r.mask.block = ParseIntOption(name, value(), 1, kMaxTokens);
     else if (name == "--globals") {
       const std::string v = value();
       r.mask.globals.clear();

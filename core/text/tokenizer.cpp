@@ -99,14 +99,24 @@ std::vector<Token> TokenizeWords(std::string_view text) {
 }
 
 std::string DisplayToken(std::string_view token_text) {
+  // Byte-level BPE tokens may hold part of a code point; such bytes are shown
+  // as "\x{E2}" so a chip, a label or an SVG never carries invalid UTF-8.
   std::string out;
-  for (unsigned char ch : token_text) {
-    if (ch < 0x20 || ch == 0x7F) {
-      char buf[12];
-      std::snprintf(buf, sizeof buf, "\\u{%X}", ch);
+  for (std::size_t i = 0; i < token_text.size();) {
+    char32_t cp;
+    const int len = DecodeUtf8(token_text, i, &cp);
+    char buf[16];
+    if (len == 0) {
+      std::snprintf(buf, sizeof buf, "\\x{%02X}", static_cast<unsigned char>(token_text[i]));
       out += buf;
+      i += 1;
+    } else if (cp < 0x20 || cp == 0x7F) {
+      std::snprintf(buf, sizeof buf, "\\u{%X}", static_cast<unsigned>(cp));
+      out += buf;
+      i += 1;
     } else {
-      out += static_cast<char>(ch);
+      out.append(token_text.substr(i, len));
+      i += len;
     }
   }
   return out;

@@ -24,7 +24,8 @@ long FindInvalidUtf8(std::string_view text);
 std::vector<Token> TokenizeWords(std::string_view text);
 
 // A token as a person should see it on a chip or a figure: control characters
-// become "\u{0}"-style escapes; anything else is the text itself.
+// become "\u{0}"-style escapes, bytes that are not valid UTF-8 (a byte-level
+// BPE piece of a code point) become "\x{E2}"; anything else is the text itself.
 std::string DisplayToken(std::string_view token_text);
 
 }  // namespace attnviz

@@ -65,6 +65,10 @@ TEST_CASE("NUL and control characters are tokens shown escaped", "[tokenizer]") 
   REQUIRE(t[1].text == std::string("\0", 1));
   REQUIRE(DisplayToken(t[1].text) == "\\u{0}");
   REQUIRE(DisplayToken("plain") == "plain");
+  REQUIRE(DisplayToken("caf\xC3\xA9") == "caf\xC3\xA9");
+  // Part of a code point (as a byte-level BPE token can be): escaped, never passed through.
+  REQUIRE(DisplayToken("\xE2\x80") == "\\x{E2}\\x{80}");
+  REQUIRE(FindInvalidUtf8(DisplayToken("a\xFF\x01b")) == -1);
 }
 
 TEST_CASE("text past 1 MiB is refused before tokenizing", "[tokenizer]") {

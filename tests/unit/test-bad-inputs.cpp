@@ -1,4 +1,4 @@
-// The bad-input table (docs/bad-inputs.md): each row tried through the engine
+// The bad-input table (README.md, "Bad inputs and limits"): each row tried through the engine
 // (core API) and through the real executable (ATTNVIZ_BINARY, run with
 // fork/exec). The contract (attnviz brief, SPEC.md): a clear one-line message,
 // never a crash, never NaN; usage errors and refused input exit 2, failures to

@@ -429,20 +429,27 @@ HeatmapResult Heatmap::Draw(const char* id, const HeatmapData& d, HeatmapView& v
   }
   if (view.show_values && one_texel_per_cell && m.cw >= font * 1.2f && m.ch >= font * 0.8f) {
     // Each number in the largest form that fits its cell: full size, then 80%; the printed
-    // form, then its compact form (CompactCellNumber).
+    // form, its compact form (CompactCellNumber), then one and no decimals, so a large
+    // value ("72.25" in a narrow cell) shows as "72.2" or "72" rather than as a blank cell
+    // that reads as missing. The tooltip always has the exact value.
     ImFont* f = ImGui::GetFont();
-    char compact[64];
+    char compact[64], one_decimal[32], no_decimals[32];
     for (int r = r_begin; r < r_end; ++r) {
       for (int c = c_begin; c < c_end; ++c) {
         if (cell_masked(r, c)) continue;
         const float v = d.values[static_cast<std::size_t>(r) * d.cols + c];
         std::snprintf(fmt_buf, sizeof fmt_buf, d.cell_format, v);
         std::snprintf(compact, sizeof compact, "%s", CompactCellNumber(fmt_buf, v).c_str());
+        std::snprintf(one_decimal, sizeof one_decimal, "%.1f", v);
+        std::snprintf(no_decimals, sizeof no_decimals, "%.0f", v);
         const char* text = nullptr;
         float fs = font;
         ImVec2 ts;
         for (float k : {1.0f, 0.8f}) {
-          for (const char* cand : {static_cast<const char*>(fmt_buf), static_cast<const char*>(compact)}) {
+          for (const char* cand : {static_cast<const char*>(fmt_buf), static_cast<const char*>(compact),
+                                   static_cast<const char*>(one_decimal), static_cast<const char*>(no_decimals)}) {
+            // Rounding a small value to "0" or "-0" would read as an exact zero: never.
+            if ((cand == one_decimal || cand == no_decimals) && std::fabs(v) < 10.0f) continue;
             ts = f->CalcTextSizeA(font * k, FLT_MAX, 0.0f, cand);
             if (ts.x + 4.0f <= m.cw && ts.y <= m.ch) {
               text = cand;

@@ -5,11 +5,6 @@
 // write exit 1. Each TEST_CASE name is what the table cites.
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -24,6 +19,7 @@
 #include "core/text/bpe.h"
 #include "core/text/tokenizer.h"
 #include "core/types.h"
+#include "tests/unit/process.h"
 
 using namespace attnviz;
 
@@ -31,94 +27,18 @@ namespace {
 
 // [SECTION] Running the executable
 
-struct CliResult {
-  int status = -1;     // exit status, or 128 + signal
-  std::string out;     // standard output
-  std::string err;     // standard error
-  // Standard error without "note:" lines (notes are information, not errors).
-  std::vector<std::string> ErrorLines() const {
-    std::vector<std::string> lines;
-    std::istringstream s(err);
-    for (std::string l; std::getline(s, l);)
-      if (l.find(": note: ") == std::string::npos) lines.push_back(l);
-    return lines;
-  }
-};
+using CliResult = attnviz::test::ProcessResult;
+using attnviz::test::ReadWhole;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-bool UnderAddressSanitizer() {
-#if defined(__SANITIZE_ADDRESS__)
-  return true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-  return true;
-#endif
-#endif
-  return false;
-}
-
-// Runs ATTNVIZ_BINARY with args, standard input from stdin_path. With
-// memory_cap_mb > 0 the child may use at most that much memory, so a bug that
-// reads without bound fails the test instead of exhausting the machine.
+// Standard input from stdin_path; with memory_cap_mb > 0 the child may use at
+// most that much memory, so a bug that reads without bound fails the test
+// instead of exhausting the machine.
 CliResult RunAttnviz(const std::vector<std::string>& args, const std::string& stdin_path = "/dev/null",
                      int memory_cap_mb = 0) {
-  char out_path[] = "/tmp/attnviz-bad-out-XXXXXX";
-  char err_path[] = "/tmp/attnviz-bad-err-XXXXXX";
-  const int out_fd = mkstemp(out_path);
-  const int err_fd = mkstemp(err_path);
-  REQUIRE(out_fd >= 0);
-  REQUIRE(err_fd >= 0);
-  std::vector<std::string> argv_s = {ATTNVIZ_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  // Everything the child needs is prepared before fork: between fork and exec
-  // only async-signal-safe calls (no allocation, no Catch).
-  const bool cap_rss = memory_cap_mb > 0 && UnderAddressSanitizer();
-  std::vector<std::string> env_s;
-  for (char** e = environ; *e; ++e)
-    if (!cap_rss || std::string_view(*e).rfind("ASAN_OPTIONS=", 0) != 0) env_s.push_back(*e);
-  if (cap_rss) {
-    // ASan reserves terabytes of address space, so RLIMIT_AS cannot cap it: cap RSS instead.
-    const char* cur = std::getenv("ASAN_OPTIONS");
-    env_s.push_back(std::string("ASAN_OPTIONS=") + (cur ? cur : "") + ":hard_rss_limit_mb=" + std::to_string(memory_cap_mb));
-  }
-  std::vector<char*> envp;
-  for (std::string& e : env_s) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  const rlim_t cap = static_cast<rlim_t>(memory_cap_mb) << 20;
-  const rlimit lim{cap, cap};
-  const bool cap_as = memory_cap_mb > 0 && !cap_rss;
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int in_fd = open(stdin_path.c_str(), O_RDONLY);
-    if (in_fd < 0) _exit(127);
-    dup2(in_fd, 0);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    if (cap_as) setrlimit(RLIMIT_AS, &lim);
-    execve(argv[0], argv.data(), envp.data());
-    _exit(127);
-  }
-  REQUIRE(pid > 0);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(out_fd);
-  close(err_fd);
-  CliResult r;
-  r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out_path);
-  r.err = Slurp(err_path);
-  std::remove(out_path);
-  std::remove(err_path);
-  return r;
+  attnviz::test::ProcessOptions opt;
+  opt.stdin_path = stdin_path;
+  opt.memory_cap_mb = memory_cap_mb;
+  return attnviz::test::RunAttnviz(args, opt);
 }
 
 // Exit status 2 and exactly one error line, prefixed with the command, that
@@ -400,7 +320,7 @@ TEST_CASE("bad input: missing model files", "[bad-input]") {
 
 TEST_CASE("bad input: corrupt model files", "[bad-input]") {
   const std::string data = std::string(ATTNVIZ_TEST_DATA_DIR) + "/gpt2/";
-  const std::string good = Slurp(data + "tiny.safetensors");
+  const std::string good = ReadWhole(data + "tiny.safetensors");
   // Truncated, header length past the end, garbage, empty.
   const std::string truncated = TempFile("trunc.safetensors", good.substr(0, good.size() - 5));
   const std::string garbage = TempFile("garbage.safetensors", std::string("\xFF\xFF\xFF\xFF\xFF\xFF\xFF\x7F not a checkpoint", 26));

@@ -78,7 +78,9 @@ TEST_CASE("trace: --layer selects a layer of the random model", "[cli]") {
 }
 
 TEST_CASE("trace reads text from standard input with --text-file -", "[cli]") {
-  auto r = RunAttnviz({"trace", "--text-file", "-"}, "hello   world\n");
+  attnviz::test::ProcessOptions opt;
+  opt.stdin_text = "hello   world\n";
+  auto r = RunAttnviz({"trace", "--text-file", "-"}, opt);
   REQUIRE(r.status == 0);
   REQUIRE(json::parse(r.out)["tokens"].size() == 2);
 }

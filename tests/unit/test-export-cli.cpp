@@ -3,7 +3,6 @@
 // for the same trace (what the window's Export button writes).
 #include <catch2/catch.hpp>
 
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,50 +13,32 @@
 #include "core/engine.h"
 #include "core/figure/figure.h"
 #include "test-figure-support.h"
+#include "tests/unit/process.h"
 
 using namespace attnviz;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out, err;
-};
+using Run = attnviz::test::ProcessResult;
 
-std::string Quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
+// `attnviz export args...`, with limits or environment changes in `opt`.
+Run Export(const std::vector<std::string>& args, const attnviz::test::ProcessOptions& opt = {}) {
+  std::vector<std::string> full = {"export"};
+  full.insert(full.end(), args.begin(), args.end());
+  return attnviz::test::RunAttnviz(full, opt);
 }
 
-// Runs `prefix attnviz export args...` through the shell, capturing output.
-Run Export(const std::vector<std::string>& args, const std::string& shell_prefix = "") {
-  static int counter = 0;
-  std::string base = "/tmp/attnviz-export-test-";  // appended: GCC 12 false -Wrestrict on "lit" + string&&
-  base += std::to_string(getpid());
-  base += "-";
-  base += std::to_string(counter++);
-  std::string cmd = shell_prefix + Quote(ATTNVIZ_BINARY) + " export";
-  for (const std::string& a : args) {
-    cmd += " ";
-    cmd += Quote(a);
-  }
-  cmd += " >";
-  cmd += base;
-  cmd += ".out 2>";
-  cmd += base;
-  cmd += ".err";
-  std::string shell = "sh -c ";
-  shell += Quote(cmd);
-  int rc = std::system(shell.c_str());
-  Run r;
-  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-  r.out = figure_test::ReadFile(base + ".out");
-  r.err = figure_test::ReadFile(base + ".err");
-  std::remove((base + ".out").c_str());
-  std::remove((base + ".err").c_str());
-  return r;
+attnviz::test::ProcessOptions NoDisplay() {
+  attnviz::test::ProcessOptions o;
+  o.unset_env = {"DISPLAY", "WAYLAND_DISPLAY"};
+  return o;
+}
+
+attnviz::test::ProcessOptions FullDiskAfter(long bytes) {
+  attnviz::test::ProcessOptions o;
+  o.file_size_cap_bytes = bytes;
+  return o;
 }
 
 struct TempDir {
@@ -181,7 +162,7 @@ TEST_CASE("export never overwrites without --force and leaves no partial file", 
 
   // A file size limit of 8 KiB makes write() fail part-way, as a full disk does.
   const std::string big = dir / "big.png";
-  Run full = Export({"--out", big}, "ulimit -f 16; trap '' XFSZ; ");
+  Run full = Export({"--out", big}, FullDiskAfter(8192));
   CHECK(full.status == 1);
   INFO(full.err);
   CHECK(full.err.find("cannot write '" + big + "'") != std::string::npos);
@@ -245,7 +226,7 @@ TEST_CASE("export draws arcs, grid and every matrix view without a display", "[e
                            "layer-output", "pe"}) {
     INFO(view);
     Run r = Export({"--view", view, "--select", "3", "--out", dir / (std::string(view) + ".png")},
-                   "unset DISPLAY WAYLAND_DISPLAY; ");
+                   NoDisplay());
     INFO(r.err);
     CHECK(r.status == 0);
     CHECK(figure_test::DecodePng(figure_test::ReadFile(dir / (std::string(view) + ".png"))).ok);

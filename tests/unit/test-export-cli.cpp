@@ -41,18 +41,7 @@ attnviz::test::ProcessOptions FullDiskAfter(long bytes) {
   return o;
 }
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/attnviz-export-dir-XXXXXX";
-    path = mkdtemp(tmpl);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
+using figure_test::TempDir;
 
 int Lines(const std::string& s) {
   int n = 0;

@@ -61,6 +61,13 @@ struct LayerTrace {
   Mat output;                        // (N, D)  concat W_o + b_o
 };
 
+// One candidate for the token after the text (loaded models with a vocabulary).
+struct NextToken {
+  int id = -1;           // in the model's vocabulary
+  std::string text;      // its bytes (may be part of a UTF-8 character for byte-level BPE)
+  float prob = 0;        // softmax of the final logits
+};
+
 struct Trace {
   std::string text;
   std::vector<Token> tokens;         // N
@@ -69,6 +76,7 @@ struct Trace {
   Mat positional_encoding;           // (N, D) what was added to the embeddings (sinusoidal / learned), else empty
   std::vector<LayerTrace> layers;
   std::vector<std::string> notes;    // things a person should know, e.g. "globals 9 >= N ignored"
+  std::vector<NextToken> next_token; // the 10 most likely next tokens (models with a vocabulary), else empty
 
   int n() const { return static_cast<int>(tokens.size()); }
   const KvHeadTrace& KvOf(int layer, int head) const {

@@ -9,39 +9,11 @@
 
 #include "core/request.h"
 #include "core/text/tokenizer.h"
+#include "core/model/layer_weights.h"
+#include "core/trace.h"
 #include "core/types.h"
 
 namespace attnviz {
-
-struct QueryHeadWeights {
-  Mat W_q;           // (D, dk)
-  RowVec b_q;        // (dk)
-  std::string role;  // "" when the head has no designed role
-};
-
-struct KvHeadWeights {
-  Mat W_k;     // (D, dk)
-  RowVec b_k;  // (dk)
-  Mat W_v;     // (D, dk)
-  RowVec b_v;  // (dk)
-};
-
-struct LayerWeights {
-  std::vector<QueryHeadWeights> q_heads;  // H
-  std::vector<KvHeadWeights> kv_heads;    // native kv heads (H for MHA models)
-  Mat W_o;                                // (H*dk, D)
-  RowVec b_o;                             // (D)
-};
-
-struct ModelShape {
-  std::string name;      // shown in titles and the trace config
-  int d_model = 0;
-  int heads = 0;
-  int kv_heads = 0;      // native
-  int d_k = 0;
-  int layers = 0;
-  bool has_learned_positions = false;
-};
 
 class WeightSource {
  public:
@@ -60,6 +32,14 @@ class WeightSource {
   virtual Mat NextResidual(int layer, const Mat& residual, const Mat& attention_result) const {
     (void)layer;
     return residual + attention_result;
+  }
+  // The k most likely tokens after the last one, most likely first, given the
+  // residual stream after the last layer (N, D) (GPT-2: ln_f, then wte^T).
+  // Models without a vocabulary of their own return nothing.
+  virtual std::vector<NextToken> PredictNext(const Mat& final_residual, int k) const {
+    (void)final_residual;
+    (void)k;
+    return {};
   }
 };
 

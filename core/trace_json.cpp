@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <string>
 
+#include "core/text/token_label.h"
+
 namespace attnviz {
 namespace {
 
@@ -159,7 +161,9 @@ void WriteTraceJson(std::ostream& out, const Trace& t, int layer) {
   for (int i = 0; i < t.n(); ++i) {
     const Token& tok = t.tokens[i];
     j.Raw(i ? ",{" : "{");
-    j.Key("text"); j.String(tok.text);
+    // A byte-level BPE token may hold part of a character: its invalid bytes
+    // are written "⟨E2 80⟩" so the JSON stays valid UTF-8 (start/end are exact).
+    j.Key("text"); j.String(EscapeInvalidUtf8(tok.text));
     j.Raw(","); j.Key("start"); j.Int(tok.start);
     j.Raw(","); j.Key("end"); j.Int(tok.end);
     if (tok.id >= 0) { j.Raw(","); j.Key("id"); j.Int(tok.id); }
@@ -170,6 +174,18 @@ void WriteTraceJson(std::ostream& out, const Trace& t, int layer) {
   if (!t.notes.empty()) {
     j.Raw(","); j.Key("notes"); j.Raw("[");
     for (std::size_t i = 0; i < t.notes.size(); ++i) { if (i) j.Raw(","); j.String(t.notes[i]); }
+    j.Raw("]");
+  }
+  if (!t.next_token.empty()) {
+    j.Raw(","); j.Key("next_token"); j.Raw("[");
+    for (std::size_t i = 0; i < t.next_token.size(); ++i) {
+      const NextToken& nt = t.next_token[i];
+      j.Raw(i ? ",{" : "{");
+      j.Key("id"); j.Int(nt.id);
+      j.Raw(","); j.Key("text"); j.String(EscapeInvalidUtf8(nt.text));
+      j.Raw(","); j.Key("prob"); j.Float(nt.prob);
+      j.Raw("}");
+    }
     j.Raw("]");
   }
   j.Raw(","); j.Key("layers"); j.Raw("[");

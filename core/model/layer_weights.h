@@ -37,6 +37,9 @@ struct ModelShape {
   int d_k = 0;
   int layers = 0;
   bool has_learned_positions = false;
+  bool causal = false;   // trained with a causal mask (GPT-2): the engine keeps causal on
+  int max_positions = 0; // longest input the model reads (GPT-2: n_positions), 0 = no limit
+  int vocab_size = 0;    // rows of the token embedding (0 for models without a vocabulary)
 };
 
 }  // namespace attnviz

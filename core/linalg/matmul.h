@@ -1,0 +1,40 @@
+// Dense products of loaded models (GPT-2's projections and MLP): C = A B on
+// row-major float matrices given as pointers with leading dimensions.
+//
+// Why a separate entry point instead of Eigen expressions in the model: the
+// shipped binary is built without -march (it must run on any x86-64), so Eigen
+// there uses SSE2 and reaches about 40 GFLOP/s per core on this machine, while
+// the same GEMM with AVX2 + FMA reaches about 100. The AVX2 path lives in its
+// own translation unit, compiled with -mavx2 -mfma, and is chosen at run time
+// from the CPU (cpuid); see matmul_avx2.cpp for how it keeps its Eigen
+// instantiations apart from the SSE2 ones.
+//
+// Single-threaded by design: callers split rows over core/parallel/thread_pool.h,
+// which keeps the threads of the whole forward pass under one pool.
+#pragma once
+
+namespace attnviz {
+
+enum class MatMulIsa { Generic, Avx2Fma };
+
+// C(m, n) = A(m, k) B(k, n), or C += A B when `accumulate`. Row-major, leading
+// dimensions in elements (lda >= k, ldb >= n, ldc >= n). C must not alias A or B.
+void MatMul(int m, int n, int k, const float* A, int lda, const float* B, int ldb, float* C, int ldc,
+            bool accumulate = false);
+
+// x <- gelu_tanh(x) = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), GPT-2's
+// "gelu_new" (Hendrycks & Gimpel 2016, the tanh approximation).
+void GeluTanhInPlace(float* x, long count);
+
+// The path MatMul and GeluTanhInPlace take on this CPU.
+MatMulIsa ActiveMatMulIsa();
+const char* ToString(MatMulIsa isa);  // "generic", "avx2+fma"
+bool CpuSupports(MatMulIsa isa);
+
+// The same operations on a given path (tests compare every supported path
+// with a plain loop); the path must be supported by the CPU.
+void MatMulWith(MatMulIsa isa, int m, int n, int k, const float* A, int lda, const float* B, int ldb, float* C,
+                int ldc, bool accumulate);
+void GeluTanhInPlaceWith(MatMulIsa isa, float* x, long count);
+
+}  // namespace attnviz

@@ -83,7 +83,7 @@ struct HeatmapFigure {
 struct ArcsHead {
   std::string name;                       // legend entry, e.g. "H0 previous-token"
   Rgb8 color;                             // usually HeadColor(h)
-  const float* weights = nullptr;         // (n, n) row-major; row `selected` is drawn
+  const float* row = nullptr;             // (n) the selected query's weights over the keys
 };
 
 struct ArcsFigure {

@@ -63,7 +63,7 @@ void ValidateFigure(const Figure& f) {
                         std::to_string(a->tokens.size() - 1));
     if (a->heads.empty()) throw FigureError("the arcs figure has no heads");
     for (const ArcsHead& hd : a->heads)
-      if (!hd.weights) throw FigureError("the arcs figure's head '" + hd.name + "' has no weights");
+      if (!hd.row) throw FigureError("the arcs figure's head '" + hd.name + "' has no weights");
   }
 }
 

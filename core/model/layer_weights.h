@@ -36,10 +36,10 @@ struct ModelShape {
   int kv_heads = 0;      // native
   int d_k = 0;
   int layers = 0;
-  bool has_learned_positions = false;
-  bool causal = false;   // trained with a causal mask (GPT-2): the engine keeps causal on
-  int max_positions = 0; // longest input the model reads (GPT-2: n_positions), 0 = no limit
-  int vocab_size = 0;    // rows of the token embedding (0 for models without a vocabulary)
+  bool has_learned_positions = false;  // GPT-2's wpe: the trace's positional kind is then always "learned"
+  bool causal = false;                 // trained as a decoder: the engine always ANDs the mask with causal
+  int vocab_size = 0;                  // > 0 when the model predicts next tokens (PredictNext)
+  int max_positions = 0;               // longest input the model reads (GPT-2: n_positions), 0 = no limit
 };
 
 }  // namespace attnviz

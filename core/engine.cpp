@@ -110,6 +110,19 @@ void CheckRandomBudget(const Request& r) {
 
 }  // namespace
 
+std::vector<Token> TokenizeChecked(const WeightSource& source, const std::string& text) {
+  std::vector<Token> tokens = source.Tokenize(text);
+  if (tokens.empty()) {
+    throw InputError(text.empty() ? "text is empty: type a sentence (at least one token)"
+                                  : "text has no tokens (only whitespace): type a sentence");
+  }
+  if (tokens.size() > static_cast<std::size_t>(kMaxTokens)) {
+    throw InputError("text has " + std::to_string(tokens.size()) + " tokens; the limit is " + std::to_string(kMaxTokens) +
+                     " (the most a view can show exactly)");
+  }
+  return tokens;
+}
+
 std::size_t EstimateTraceBytes(int n, int d_model, int heads, int kv_heads, int layers) {
   // What a trace stores: the mask (N^2 bytes), per layer the input, concat and
   // output (N x D each), per query head Q, output and lse, per kv head K and V.
@@ -140,16 +153,8 @@ TracePtr RunTraceWith(const Request& request, std::shared_ptr<const WeightSource
   }
 
   t.text = r.text;
-  t.tokens = source->Tokenize(r.text);
+  t.tokens = TokenizeChecked(*source, r.text);
   const int n = t.n();
-  if (n == 0) {
-    throw InputError(r.text.empty() ? "text is empty: type a sentence (at least one token)"
-                                    : "text has no tokens (only whitespace): type a sentence");
-  }
-  if (n > kMaxTokens) {
-    throw InputError("text has " + std::to_string(n) + " tokens; the limit is " + std::to_string(kMaxTokens) +
-                     " (the most a view can show exactly)");
-  }
   const int layers = shape.layers;
   const int H = shape.heads, G = r.kv_heads, dk = shape.d_k, D = shape.d_model;
   const std::size_t bytes = EstimateTraceBytes(n, D, H, G, layers);

@@ -34,6 +34,10 @@ TracePtr RunTrace(const Request& r);
 TracePtr RunTraceWith(const Request& r, std::shared_ptr<const WeightSource> source,
                       const CancelToken* cancel = nullptr);
 
+// The model's tokens of the text, refusing empty text, text with no tokens and
+// more than kMaxTokens tokens with one line each (the engine and the lessons).
+std::vector<Token> TokenizeChecked(const WeightSource& source, const std::string& text);
+
 // Bytes a trace of this size stores (its per-head N x N matrices are computed
 // on demand and cached separately, within Trace::MatrixCacheBudget()); the
 // engine refuses past kMaxTraceBytes.

@@ -19,18 +19,19 @@
 
 namespace attnviz {
 
-// [SECTION] The cache: a small LRU of whole matrices, by (layer, head, which).
+// [SECTION] The cache: one process-wide LRU of whole matrices, keyed by
+// (trace, layer, head, which), so the window's main trace and every variant a
+// chapter keeps share one budget instead of each holding its own.
 class HeadMatrixCache {
  public:
-  struct Entry {
-    int layer, head;
-    HeadMatrix which;
-    MatPtr m;
-  };
-  MatPtr Find(int layer, int head, HeadMatrix which) {
+  static HeadMatrixCache& Shared() {
+    static HeadMatrixCache* cache = new HeadMatrixCache;  // never destroyed: traces may outlive statics
+    return *cache;
+  }
+  MatPtr Find(const Trace* t, int layer, int head, HeadMatrix which) {
     std::lock_guard<std::mutex> lock(mu_);
     for (auto it = entries_.begin(); it != entries_.end(); ++it)
-      if (it->layer == layer && it->head == head && it->which == which) {
+      if (it->trace == t && it->layer == layer && it->head == head && it->which == which) {
         entries_.splice(entries_.begin(), entries_, it);  // most recently used first
         return it->m;
       }
@@ -40,11 +41,11 @@ class HeadMatrixCache {
   // one is returned, so every caller sees one object). Evicts the least
   // recently used beyond the budget, never the one just added; holders of an
   // evicted matrix keep it alive through their shared_ptr.
-  MatPtr Insert(int layer, int head, HeadMatrix which, MatPtr m) {
+  MatPtr Insert(const Trace* t, int layer, int head, HeadMatrix which, MatPtr m) {
     std::lock_guard<std::mutex> lock(mu_);
     for (const Entry& e : entries_)
-      if (e.layer == layer && e.head == head && e.which == which) return e.m;
-    entries_.push_front({layer, head, which, m});
+      if (e.trace == t && e.layer == layer && e.head == head && e.which == which) return e.m;
+    entries_.push_front({t, layer, head, which, m});
     bytes_ += Bytes(*m);
     while (bytes_ > Trace::MatrixCacheBudget() && entries_.size() > 1) {
       bytes_ -= Bytes(*entries_.back().m);
@@ -52,25 +53,46 @@ class HeadMatrixCache {
     }
     return m;
   }
-  std::size_t bytes() const {
+  void Forget(const Trace* t) {
     std::lock_guard<std::mutex> lock(mu_);
-    return bytes_;
+    for (auto it = entries_.begin(); it != entries_.end();) {
+      if (it->trace == t) {
+        bytes_ -= Bytes(*it->m);
+        it = entries_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  std::size_t BytesOf(const Trace* t) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::size_t b = 0;
+    for (const Entry& e : entries_)
+      if (e.trace == t) b += Bytes(*e.m);
+    return b;
   }
 
  private:
+  struct Entry {
+    const Trace* trace;
+    int layer, head;
+    HeadMatrix which;
+    MatPtr m;
+  };
   static std::size_t Bytes(const Mat& m) { return static_cast<std::size_t>(m.size()) * sizeof(float); }
   mutable std::mutex mu_;
   std::list<Entry> entries_;
   std::size_t bytes_ = 0;
 };
 
-Trace::Trace() : cache_(std::make_unique<HeadMatrixCache>()) {}
-Trace::~Trace() = default;
+Trace::Trace() = default;
+Trace::~Trace() { HeadMatrixCache::Shared().Forget(this); }
 
-// At N = 4096 one matrix is 64 MiB: four of them, or 64 at N = 1024.
-std::size_t Trace::MatrixCacheBudget() { return std::size_t(256) << 20; }
+// At N = 4096 one matrix is 64 MiB: six of them (the head on screen with its
+// tooltip's scores and logits, twice), or about a hundred at N = 1024.
+std::size_t Trace::MatrixCacheBudget() { return std::size_t(384) << 20; }
 
-std::size_t Trace::CachedMatrixBytes() const { return cache_->bytes(); }
+std::size_t Trace::CachedMatrixBytes() const { return HeadMatrixCache::Shared().BytesOf(this); }
 
 // [SECTION] Rows, columns and whole matrices
 
@@ -130,7 +152,7 @@ void Trace::WeightsColumn(int layer, int head, int key, float* out) const {
 }
 
 MatPtr Trace::Matrix(int layer, int head, HeadMatrix which) const {
-  if (MatPtr hit = cache_->Find(layer, head, which)) return hit;
+  if (MatPtr hit = HeadMatrixCache::Shared().Find(this, layer, head, which)) return hit;
   const int N = n();
   auto m = std::make_shared<Mat>(N, N);
   constexpr int kBlock = 64;
@@ -139,7 +161,7 @@ MatPtr Trace::Matrix(int layer, int head, HeadMatrix which) const {
     const int r0 = b * kBlock;
     MatrixRows(layer, head, which, r0, std::min(kBlock, N - r0), m->data() + static_cast<std::size_t>(r0) * N);
   });
-  return cache_->Insert(layer, head, which, std::move(m));
+  return HeadMatrixCache::Shared().Insert(this, layer, head, which, std::move(m));
 }
 
 }  // namespace attnviz

@@ -94,7 +94,6 @@ enum class HeadMatrix {
 };
 
 using MatPtr = std::shared_ptr<const Mat>;
-class HeadMatrixCache;
 
 struct Trace {
   std::string text;
@@ -109,7 +108,7 @@ struct Trace {
 
   Trace();
   ~Trace();
-  Trace(const Trace&) = delete;      // a trace is built once and shared; its matrix cache is its own
+  Trace(const Trace&) = delete;      // a trace is built once and shared; cached matrices are keyed by its address
   Trace& operator=(const Trace&) = delete;
 
   int n() const { return static_cast<int>(tokens.size()); }
@@ -126,12 +125,10 @@ struct Trace {
   void MatrixRows(int layer, int head, HeadMatrix which, int row0, int rows, float* out) const;
   // out[i] = weights[i, key] for every query i (N); O(N dk) from the stored lse.
   void WeightsColumn(int layer, int head, int key, float* out) const;
-  // Bytes the matrix cache holds now, and the most it keeps (tests, --frame-stats).
+  // Bytes of this trace's matrices in the cache now, and the most the cache
+  // keeps for all traces together (tests, --frame-stats).
   std::size_t CachedMatrixBytes() const;
   static std::size_t MatrixCacheBudget();
-
- private:
-  std::unique_ptr<HeadMatrixCache> cache_;
 };
 
 using TracePtr = std::shared_ptr<const Trace>;

@@ -828,6 +828,7 @@ void Shell::DrawChapter(const ShellFrame& frame) {
     }
   }
   ChapterContext ctx{frame.trace.get(), frame.generation, request_, ui_, *textures_, fonts_, layout_};
+  ctx.compute = &compute_;
   ctx.computing = frame.busy;
   ctx.title_reserve = nav_width;
   ImGui::PushID(chapter->number());

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include "core/lessons/path_length.h"
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/chapters.h"
 #include "ui/segmented_control.h"
@@ -30,14 +31,13 @@ class WhyAttentionChapter final : public Chapter {
   void Draw(ChapterContext& ctx) override {
     DrawChapterIntro(ctx, number(), title(), kIntro);
     if (ctx.trace) {
-      const int n = ctx.trace->n();
       const int q = ctx.ui.selected_token, k = ctx.ui.hovered_token;
-      // The path a signal travels between two tokens: |i - j| recurrent steps, one attention step.
-      const int far = (q >= 0 && k >= 0) ? std::abs(q - k) : std::max(0, n - 1);
-      FactBadge("tokens", std::to_string(n));
-      FactBadge((q >= 0 && k >= 0) ? "RNN steps between them" : "RNN steps first to last", std::to_string(far), true);
-      FactBadge("attention steps", far > 0 ? "1" : "0", true);
-      FactBadge("pairs compared", std::to_string(static_cast<long long>(n) * n), true);
+      const bool pair = q >= 0 && k >= 0;
+      const lessons::PathLesson p = lessons::ComputePathLesson(ctx.trace->n(), pair ? q : -1, pair ? k : -1);
+      FactBadge("tokens", std::to_string(p.n));
+      FactBadge(pair ? "RNN steps between them" : "RNN steps first to last", std::to_string(p.rnn_steps), true);
+      FactBadge("attention steps", std::to_string(p.attention_steps), true);
+      FactBadge("pairs compared", std::to_string(static_cast<long long>(p.pairs)), true);
     }
     view_.Draw(ctx);
   }

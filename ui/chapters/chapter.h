@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/compute/compute_service.h"
 #include "core/request.h"
 #include "core/trace.h"
 #include "ui/layout_record.h"
@@ -43,6 +44,10 @@ struct ChapterContext {
   const Fonts& fonts;
   LayoutRecord& layout;               // named rects for --layout-dump (tests)
   bool computing = false;             // a newer request is being computed
+  // Off-thread computations a chapter asks for by value: traces of modified
+  // Requests and lesson results, cached by key, superseded ones cancelled,
+  // errors as data (core/compute/compute_service.h). Never null in the shell.
+  ComputeService* compute = nullptr;
   float title_reserve = 0;            // pixels at the right of the title row the shell uses (Prev / Next)
   // Set by a view when its heatmap is hovered or clicked; the first one drawn
   // when none is, so Ctrl+E always has a target while a heatmap is visible.

@@ -216,18 +216,24 @@ inline std::string EncodeValues(const std::vector<float>& values, StoreDtype d) 
 }
 
 // Writes a safetensors file: 8-byte header length, JSON header (padded with
-// spaces to a multiple of 8, as the reference writer does), data in list order.
-inline void WriteSafetensors(const std::string& path, const std::vector<FileTensor>& tensors) {
+// spaces to a multiple of 8, as the reference writer does), data in list
+// order. `tensors` give names, dtypes and shapes; tensor i's bytes come from
+// bytes_of(i) (exactly byte_sizes[i] of them), so a large checkpoint is
+// encoded one tensor at a time.
+inline void WriteSafetensorsStreaming(const std::string& path, const std::vector<FileTensor>& tensors,
+                                      const std::vector<std::uint64_t>& byte_sizes,
+                                      const std::function<std::string(std::size_t)>& bytes_of) {
   std::string json = "{\"__metadata__\":{\"format\":\"pt\"}";
   std::uint64_t offset = 0;
-  for (const FileTensor& t : tensors) {
+  for (std::size_t k = 0; k < tensors.size(); ++k) {
+    const FileTensor& t = tensors[k];
     json += ",\"" + t.name + "\":{\"dtype\":\"" + t.dtype + "\",\"shape\":[";
     for (std::size_t i = 0; i < t.shape.size(); ++i) {
       if (i) json += ',';
       json += std::to_string(t.shape[i]);
     }
-    json += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + t.bytes.size()) + "]}";
-    offset += t.bytes.size();
+    json += "],\"data_offsets\":[" + std::to_string(offset) + "," + std::to_string(offset + byte_sizes[k]) + "]}";
+    offset += byte_sizes[k];
   }
   json += "}";
   while (json.size() % 8 != 0) json += ' ';
@@ -235,8 +241,17 @@ inline void WriteSafetensors(const std::string& path, const std::vector<FileTens
   const std::uint64_t n = json.size();
   for (int b = 0; b < 8; ++b) out.put(static_cast<char>((n >> (8 * b)) & 0xFF));
   out << json;
-  for (const FileTensor& t : tensors) out.write(t.bytes.data(), static_cast<std::streamsize>(t.bytes.size()));
+  for (std::size_t k = 0; k < tensors.size(); ++k) {
+    const std::string bytes = bytes_of(k);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
   if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+inline void WriteSafetensors(const std::string& path, const std::vector<FileTensor>& tensors) {
+  std::vector<std::uint64_t> sizes;
+  for (const FileTensor& t : tensors) sizes.push_back(t.bytes.size());
+  WriteSafetensorsStreaming(path, tensors, sizes, [&](std::size_t k) { return tensors[k].bytes; });
 }
 
 // [SECTION] Vocabulary and merges
@@ -293,46 +308,80 @@ struct VocabAndMerges {
 
 // A valid GPT-2-style vocabulary of exactly `vocab_size` entries: the 256 byte
 // symbols, merges, and "<|endoftext|>" last (id 50256 at GPT-2's size). The
-// merges first spell common English words with their leading space ("Ġthe"),
-// so English text takes a realistic 1-2 tokens per word, then fill up with
-// letter pairs and extensions; every merge's parts and result are in the
-// vocabulary (which BpeTokenizer checks). Synthetic: the ids do not match
-// GPT-2's.
+// merges first make common English words single tokens, with and without
+// their leading space ("Ġthe", "the"), so English text takes a realistic
+// number of tokens; then they fill up with lowercase letter extensions. Every
+// merge's parts and result are in the vocabulary (which BpeTokenizer checks).
+// Synthetic: the ids do not match GPT-2's.
 inline VocabAndMerges SyntheticGpt2Vocab(int vocab_size) {
   VocabAndMerges v;
-  std::set<std::string> have;
+  std::map<std::string, std::string> bytes_of;  // symbol -> the bytes it stands for
   for (int b = 0; b < 256; ++b) {
     v.symbols.push_back(ByteSymbol(b));
-    have.insert(v.symbols.back());
+    bytes_of[v.symbols.back()] = std::string(1, static_cast<char>(b));
   }
+  std::map<std::pair<std::string, std::string>, int> rank;
   const int merges_wanted = vocab_size - 257;
   auto merge = [&](const std::string& a, const std::string& b) {
-    if (static_cast<int>(v.merges.size()) >= merges_wanted || !have.count(a) || !have.count(b) || have.count(a + b)) return;
+    if (static_cast<int>(v.merges.size()) >= merges_wanted || !bytes_of.count(a) || !bytes_of.count(b) ||
+        bytes_of.count(a + b))
+      return;
+    rank[{a, b}] = static_cast<int>(v.merges.size());
     v.merges.emplace_back(a, b);
     v.symbols.push_back(a + b);
-    have.insert(a + b);
+    bytes_of[a + b] = bytes_of[a] + bytes_of[b];
   };
-  // Spell `word` left to right: "Ġ" + "t" -> "Ġt", "Ġt" + "h" -> "Ġth", ...
-  auto spell = [&](const std::string& word) {
-    std::string left = word.substr(0, word[0] == '\xC4' ? 2 : 1);  // "Ġ" is two bytes
-    for (std::size_t i = left.size(); i < word.size(); ++i) {
-      const std::string right(1, word[i]);
-      merge(left, right);
-      left += right;
+  // The reference BPE on one word with the merges so far.
+  auto bpe = [&](std::vector<std::string> syms) {
+    for (;;) {
+      int best = -1;
+      for (std::size_t i = 0; i + 1 < syms.size(); ++i) {
+        const auto it = rank.find({syms[i], syms[i + 1]});
+        if (it != rank.end() && (best < 0 || it->second < best)) best = it->second;
+      }
+      if (best < 0) return syms;
+      const auto& [l, r] = v.merges[best];
+      std::vector<std::string> next;
+      for (std::size_t i = 0; i < syms.size(); ++i) {
+        if (i + 1 < syms.size() && syms[i] == l && syms[i + 1] == r) {
+          next.push_back(l + r);
+          ++i;
+        } else {
+          next.push_back(syms[i]);
+        }
+      }
+      syms = std::move(next);
     }
+  };
+  // Adds merges until `word` is one token under the full merge list: the new
+  // merges rank after every existing one, so the existing ones apply first.
+  auto make_token = [&](const std::string& word) {
+    std::vector<std::string> syms;
+    for (unsigned char c : word) syms.push_back(ByteSymbol(c));
+    for (syms = bpe(syms); syms.size() > 1 && static_cast<int>(v.merges.size()) < merges_wanted; syms = bpe(syms))
+      merge(syms[0], syms[1]);
   };
   const char* words[] = {"the", "of", "and", "to", "a", "in", "is", "it", "that", "was", "for", "on", "with", "as",
                          "each", "token", "tokens", "attention", "head", "heads", "query", "key", "value", "model",
                          "word", "words", "sentence", "layer", "weights", "softmax", "every", "which", "other",
                          "its", "from", "this", "by", "are", "be", "at", "one", "all", "can", "what", "how", "so",
-                         "sat", "cat", "mat", "because", "tired", "read", "looks", "back", "earlier", "position"};
+                         "sat", "cat", "mat", "because", "tired", "read", "looks", "back", "earlier", "position",
+                         "The", "It", "A", "In"};
   for (const char* w : words) {
-    spell(std::string("\xC4\xA0") + w);  // "Ġ" + word
-    spell(w);
+    make_token(std::string(" ") + w);
+    make_token(w);
   }
-  // Fill: every symbol so far extended by each lowercase letter, breadth first.
+  // Fill: lowercase words (with or without a leading space) extended by each
+  // letter, breadth first.
+  auto letters_only = [](const std::string& b) {
+    if (b.empty()) return false;
+    for (std::size_t i = 0; i < b.size(); ++i)
+      if (!((b[i] >= 'a' && b[i] <= 'z') || (i == 0 && b[i] == ' '))) return false;
+    return true;
+  };
   for (std::size_t i = 0; static_cast<int>(v.merges.size()) < merges_wanted && i < v.symbols.size(); ++i) {
     const std::string base = v.symbols[i];
+    if (!letters_only(bytes_of[base])) continue;
     for (char c = 'a'; c <= 'z'; ++c) merge(base, std::string(1, c));
   }
   if (static_cast<int>(v.merges.size()) < merges_wanted) throw std::runtime_error("vocabulary too large to synthesise");
@@ -361,24 +410,46 @@ struct CheckpointOptions {
   std::function<void(std::vector<FileTensor>&)> edit;
 };
 
-inline std::vector<FileTensor> Gpt2FileTensors(const Gpt2Weights& w, const CheckpointOptions& o) {
-  std::vector<FileTensor> out;
+// The tensors of a checkpoint file in order, each with its size and a way to
+// encode it (so the benchmark generator never holds two copies of 500 MB).
+struct LazyFileTensor {
+  FileTensor meta;                      // name, dtype, shape (bytes empty)
+  std::uint64_t byte_size = 0;
+  std::function<std::string()> encode;  // exactly byte_size bytes
+};
+
+inline std::vector<LazyFileTensor> Gpt2FileLayout(const Gpt2Weights& w, const CheckpointOptions& o) {
+  std::vector<LazyFileTensor> out;
   const std::string prefix = o.transformer_prefix ? "transformer." : "";
+  const std::string c_attn = "attn.c_attn.weight";
   for (const NamedTensor& t : w.tensors) {
     const std::string name = t.name == "lm_head.weight" ? t.name : prefix + t.name;
-    out.push_back({name, DtypeName(o.dtype), t.shape, EncodeValues(t.values, o.dtype)});
-    const std::string c_attn = "attn.c_attn.weight";
+    const StoreDtype d = o.dtype;
+    out.push_back({{name, DtypeName(d), t.shape, {}}, t.values.size() * DtypeSize(d),
+                   [&t, d] { return EncodeValues(t.values, d); }});
     if (o.attn_bias_buffers && t.name.size() > c_attn.size() &&
         t.name.compare(t.name.size() - c_attn.size(), c_attn.size(), c_attn) == 0) {
-      // After each c_attn.weight: the causal-mask buffer GPT2Attention registers.
+      // After each c_attn.weight: the causal-mask buffer GPT2Attention
+      // registers (1 on and below the diagonal) and the old masked_bias scalar.
       const std::string h = prefix + t.name.substr(0, t.name.size() - c_attn.size());
       const auto P = static_cast<std::uint64_t>(w.sizes.n_positions);
-      std::vector<float> tri(P * P);
-      for (std::uint64_t i = 0; i < P; ++i)
-        for (std::uint64_t j = 0; j <= i; ++j) tri[i * P + j] = 1.0f;
-      out.push_back({h + "attn.bias", "F32", {1, 1, P, P}, EncodeValues(tri, StoreDtype::F32)});
-      out.push_back({h + "attn.masked_bias", "F32", {}, EncodeValues({-1e4f}, StoreDtype::F32)});
+      out.push_back({{h + "attn.bias", "F32", {1, 1, P, P}, {}}, P * P * 4, [P] {
+                       std::vector<float> tri(P * P);
+                       for (std::uint64_t i = 0; i < P; ++i)
+                         for (std::uint64_t j = 0; j <= i; ++j) tri[i * P + j] = 1.0f;
+                       return EncodeValues(tri, StoreDtype::F32);
+                     }});
+      out.push_back({{h + "attn.masked_bias", "F32", {}, {}}, 4, [] { return EncodeValues({-1e4f}, StoreDtype::F32); }});
     }
+  }
+  return out;
+}
+
+inline std::vector<FileTensor> Gpt2FileTensors(const Gpt2Weights& w, const CheckpointOptions& o) {
+  std::vector<FileTensor> out;
+  for (LazyFileTensor& t : Gpt2FileLayout(w, o)) {
+    t.meta.bytes = t.encode();
+    out.push_back(std::move(t.meta));
   }
   return out;
 }
@@ -394,9 +465,20 @@ inline void WriteTextFile(const std::string& path, const std::string& text) {
 inline void WriteGpt2Checkpoint(const std::string& dir, const Gpt2Weights& w, const std::string& vocab_json,
                                 const std::string& merges_txt, const CheckpointOptions& o = {}) {
   WriteTextFile(dir + "/config.json", Gpt2ConfigJson(w.sizes));
-  std::vector<FileTensor> tensors = Gpt2FileTensors(w, o);
-  if (o.edit) o.edit(tensors);
-  WriteSafetensors(dir + "/model.safetensors", tensors);
+  if (o.edit) {
+    std::vector<FileTensor> tensors = Gpt2FileTensors(w, o);
+    o.edit(tensors);
+    WriteSafetensors(dir + "/model.safetensors", tensors);
+  } else {
+    const std::vector<LazyFileTensor> layout = Gpt2FileLayout(w, o);
+    std::vector<FileTensor> meta;
+    std::vector<std::uint64_t> sizes;
+    for (const LazyFileTensor& t : layout) {
+      meta.push_back(t.meta);
+      sizes.push_back(t.byte_size);
+    }
+    WriteSafetensorsStreaming(dir + "/model.safetensors", meta, sizes, [&](std::size_t k) { return layout[k].encode(); });
+  }
   WriteTextFile(dir + "/vocab.json", vocab_json);
   WriteTextFile(dir + "/merges.txt", merges_txt);
 }

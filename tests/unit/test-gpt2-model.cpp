@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <numeric>
 #include <optional>
+#include <sstream>
 #include <unistd.h>
 
 #include "core/cli/options.h"
@@ -30,6 +31,7 @@
 #include "core/model/gpt2_model.h"
 #include "core/model/model_locator.h"
 #include "core/model/weight_source.h"
+#include "core/text/bpe.h"
 #include "tests/support/gpt2_checkpoint_writer.h"
 #include "tests/unit/process.h"
 
@@ -662,4 +664,47 @@ TEST_CASE("GPT-2: attnviz export --model DIR draws a head of the model", "[gpt2]
   INFO(r.err);
   REQUIRE(r.status == 0);
   CHECK(fs::file_size(dir / "h.svg") > 1000);
+}
+
+TEST_CASE("GPT-2: attnviz bench --model DIR prints SPEC's JSON (format only; speed is not asserted)", "[gpt2][cli]") {
+  ScratchDir dir;
+  WriteTiny(dir.str(), TinyWeights(StoreDtype::F32));
+  const ProcessResult r = RunAttnviz({"bench", "--model", dir.str(), "--n", "8,16", "--runs", "2", "--warmup", "0",
+                                      "--threads", "1", "--format", "json", "--dump", dir / "ids.jsonl"});
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  std::istringstream lines(r.out);
+  int count = 0;
+  for (std::string line; std::getline(lines, line); ++count) {
+    const nlohmann::json j = nlohmann::json::parse(line);
+    CHECK(j["impl"] == "model");
+    CHECK(j["model"] == dir.str());
+    CHECK(j["n"] == (count == 0 ? 8 : 16));  // exactly the tokens asked for
+    CHECK(j["layers"] == 2);
+    CHECK(j["heads"] == 4);
+    CHECK(j["threads"] == 1);
+    CHECK(j["runs"] == 2);
+    CHECK(j["min_ms"].get<double>() <= j["median_ms"].get<double>());
+    CHECK(j["peak_rss_mib"].get<double>() > 0);
+  }
+  CHECK(count == 2);
+  const nlohmann::json dump = nlohmann::json::parse(ReadWhole(dir / "ids.jsonl").substr(0, ReadWhole(dir / "ids.jsonl").find('\n')));
+  CHECK(dump["ids"].size() == 8);
+  CHECK(dump["next_token"].size() == 10);
+  const ProcessResult bad = RunAttnviz({"bench", "--model", dir.str(), "--n", "100"});
+  CHECK(bad.status == 2);
+  CHECK_THAT(bad.err, Catch::Contains("n_positions 64"));
+}
+
+TEST_CASE("GPT-2: the benchmark checkpoint's synthetic vocabulary is valid and tokenizes English into words", "[gpt2]") {
+  // 20,000 entries here to keep the test fast; the generator writes 50,257 the same way.
+  const VocabAndMerges v = SyntheticGpt2Vocab(20000);
+  CHECK(v.symbols.size() == 20000);
+  CHECK(v.symbols.back() == "<|endoftext|>");
+  const BpeTokenizer t = BpeTokenizer::FromStrings(v.VocabJson(), v.MergesTxt());
+  CHECK(t.VocabSize() == 20000);
+  CHECK(t.MergeCount() == 20000 - 257);
+  std::vector<std::string> got;
+  for (const Token& tok : t.Tokenize("The cat sat on the mat because it was tired.")) got.push_back(tok.text);
+  CHECK(got == std::vector<std::string>{"The", " cat", " sat", " on", " the", " mat", " because", " it", " was", " tired", "."});
 }

@@ -52,7 +52,6 @@ std::string ChipText(std::string_view bytes, bool spaces_visible) {
       [&](char32_t cp, std::size_t at, std::size_t len) {
         if (cp == '\n') out += "\u21B5";
         else if (cp == '\t') out += "\u21E5";
-        else if (cp == '\r') out += "\u240D";
         else if (cp == ' ' && spaces_visible) out += "\u2423";
         else if (cp < 0x20 || cp == 0x7F) {
           char esc[16];

@@ -17,8 +17,8 @@ namespace attnviz {
 
 struct TokenLabel {
   std::string text;          // what the chip shows (valid UTF-8, never U+FFFD): characters as
-                             // they read, '\n' -> "↵", '\t' -> "⇥", '\r' -> "␍", other controls
-                             // "\u{1B}", a token of spaces only -> "␣" per space, and bytes
+                             // they read, '\n' -> "↵", '\t' -> "⇥", other controls as
+                             // "\u{D}" (DisplayToken's escapes), a token of spaces only -> "␣" per space, and bytes
                              // of an unfinished character -> "⟨E2 80⟩"
   bool leading_space = false;// the token starts with one U+0020 that `text` leaves out
   bool partial = false;      // the token holds part of a UTF-8 character (starts or ends inside one)

@@ -133,6 +133,14 @@ void RestrictToCpus(int t) {
   sched_setaffinity(0, sizeof set, &set);
 }
 
+// CPU time of the whole process (all threads), user + system, in ms. On a
+// shared machine wall time includes waiting for the CPU; CPU time does not.
+double ProcessCpuMs() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e3 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e3;
+}
+
 double PeakRssMiB() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
@@ -186,6 +194,8 @@ void PrintHelp() {
       "                     another implementation (tests/bench/torch_gpt2_forward.py)\n"
       "  --format json      one JSON object per configuration: {\"impl\": \"model\", \"model\", \"n\", \"layers\",\n"
       "                     \"heads\", \"threads\", \"runs\", \"median_ms\", \"min_ms\", \"peak_rss_mib\", ...}\n"
+      "cpu_median_ms is the process's CPU time (all threads) per forward pass: on a shared machine,\n"
+      "wall time includes waiting for a CPU and CPU time does not.\n"
       "peak_rss_mib is the process's peak resident memory so far (getrusage), model included.\n");
 }
 
@@ -253,12 +263,14 @@ int RunBenchModelCommand(const std::vector<std::string>& args) {
         model->SetThreads(threads);
         Request r = o.trace.request;
         r.text = text;
-        std::vector<double> forward_ms, maps_ms;
+        std::vector<double> forward_ms, maps_ms, cpu_ms;
         int n = 0;
         for (int run = 0; run < o.warmup + o.runs; ++run) {
+          const double cpu0 = ProcessCpuMs();
           const auto a = std::chrono::steady_clock::now();
           const TracePtr t = RunTraceWith(r, model);
           const auto b = std::chrono::steady_clock::now();
+          const double cpu1 = ProcessCpuMs();
           n = t->n();
           if (o.all_maps) {
             // Every head's weights once, row block by row block into one
@@ -273,6 +285,7 @@ int RunBenchModelCommand(const std::vector<std::string>& args) {
           const auto c = std::chrono::steady_clock::now();
           if (run < o.warmup) continue;
           forward_ms.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+          cpu_ms.push_back(cpu1 - cpu0);
           maps_ms.push_back(std::chrono::duration<double, std::milli>(c - a).count());
         }
         const double med = Median(forward_ms), mn = *std::min_element(forward_ms.begin(), forward_ms.end());
@@ -280,11 +293,13 @@ int RunBenchModelCommand(const std::vector<std::string>& args) {
           std::printf("{\"impl\": \"model\", \"model\": \"%s\", \"n\": %d, \"layers\": %d, \"heads\": %d, \"threads\": %d, "
                       "\"runs\": %d, \"median_ms\": %.2f, \"min_ms\": %.2f",
                       EscapeForJson(shape.name).c_str(), n, shape.layers, shape.heads, threads, o.runs, med, mn);
+          std::printf(", \"cpu_median_ms\": %.2f", Median(cpu_ms));
           if (o.all_maps) std::printf(", \"all_maps_median_ms\": %.2f", Median(maps_ms));
           std::printf(", \"peak_rss_mib\": %.1f, \"load_ms\": %.1f, \"dtype\": \"%s\", \"dense\": \"%s\"}\n", PeakRssMiB(),
                       load_ms, model->StoredDtype().c_str(), ToString(ActiveMatMulIsa()));
         } else {
-          std::printf("n %5d  threads %d  forward median %8.1f ms  min %8.1f ms", n, threads, med, mn);
+          std::printf("n %5d  threads %d  forward median %8.1f ms  min %8.1f ms  cpu %8.1f ms", n, threads, med, mn,
+                      Median(cpu_ms));
           if (o.all_maps) std::printf("  with all %d maps %8.1f ms", shape.layers * shape.heads, Median(maps_ms));
           std::printf("  peak RSS %.0f MiB\n", PeakRssMiB());
         }

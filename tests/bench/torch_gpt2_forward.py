@@ -74,11 +74,14 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--warmup", type=int, default=1)
+    ap.add_argument("--n", type=int, default=0, help="only the text of this many tokens")
     args = ap.parse_args()
     cfg = json.load(open(f"{args.model_dir}/config.json"))
     W = load_safetensors(f"{args.model_dir}/model.safetensors")
     for line in open(args.ids):
         case = json.loads(line)
+        if args.n and case["n"] != args.n:
+            continue
         ids = torch.tensor(case["ids"])
         for threads in (int(t) for t in args.threads.split(",")):
             torch.set_num_threads(threads)

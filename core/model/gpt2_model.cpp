@@ -373,16 +373,17 @@ Mat Gpt2Model::AttentionInput(int layer, const Mat& residual) const {
 
 namespace {
 
-// Splits an (m, n) product into tiles for `threads` threads: row blocks of at
-// most 256 rows (Eigen packs B once per call, so tall blocks amortise that),
-// and for short inputs column blocks too, so two threads have work at N = 64.
+// Splits an (m, n) product into tiles for `threads` threads. Eigen packs the
+// whole of B's columns a call touches, so tiles split the columns (each thread
+// packs only its share of W) and keep up to 1024 rows together (A is read
+// once per column block).
 struct Tiling {
   int row_blocks = 1, col_blocks = 1, rows = 0, cols = 0;
   Tiling(int m, int n, int threads) {
-    row_blocks = std::max(1, (m + 255) / 256);
-    if (threads > 1 && row_blocks < 2 * threads) col_blocks = std::min(std::max(1, n / 128), (2 * threads + row_blocks - 1) / row_blocks);
+    row_blocks = std::max(1, (m + 1023) / 1024);
+    if (threads > 1) col_blocks = std::max(1, std::min(n / 64, 2 * threads));
     rows = (m + row_blocks - 1) / row_blocks;
-    cols = (n + col_blocks - 1) / col_blocks;
+    cols = ((n + col_blocks - 1) / col_blocks + 15) / 16 * 16;  // whole SIMD widths
   }
   int Count() const { return row_blocks * col_blocks; }
 };

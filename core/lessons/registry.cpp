@@ -23,17 +23,11 @@ nlohmann::json RunPath(const LessonArgs& a, LessonContext& ctx) {
 }
 
 nlohmann::json RunRnn(const LessonArgs& a, LessonContext& ctx) {
-  const auto source = ctx.engine.Source(a.request);
-  const std::vector<Token> tokens = TokenizeChecked(*source, a.request.text);
   RnnParams p;
   p.hidden = a.Int("hidden");
   p.radius = a.Num("radius");
   p.seed = a.request.seed;
-  nlohmann::json j = ToJson(ComputeRnnLesson(source->Embed(tokens), p, ctx.cancel));
-  nlohmann::json toks = nlohmann::json::array();
-  for (const Token& t : tokens) toks.push_back(DisplayToken(t.text));
-  j["tokens"] = std::move(toks);
-  return j;
+  return ToJson(RunRnnLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
 // [SECTION] Chapter 6

@@ -181,6 +181,8 @@ Computed<Trace> ComputeService::AskTrace(const std::string& slot, const Request&
                     [engine, r](const CancelToken& c) -> std::shared_ptr<const Trace> { return engine->Run(r, &c); });
 }
 
+Engine& ComputeService::engine() { return impl_->engine; }
+
 bool ComputeService::Busy() const {
   std::lock_guard<std::mutex> lock(impl_->mu);
   return impl_->running > 0 || !impl_->queue.empty();

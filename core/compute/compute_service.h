@@ -29,6 +29,8 @@
 
 namespace attnviz {
 
+class Engine;
+
 template <class T>
 struct Computed {
   std::shared_ptr<const T> value;  // the slot's newest good result (null before the first)
@@ -65,6 +67,10 @@ class ComputeService {
   // A trace of a (modified) Request, computed by the service's own engine
   // (weight sources cached as the main engine caches them).
   Computed<Trace> AskTrace(const std::string& slot, const Request& r);
+
+  // The service's engine (weight sources cached across jobs): lessons that
+  // need the model run through it, inside a job. Thread-safe.
+  Engine& engine();
 
   // True while any job is queued or running.
   bool Busy() const;

@@ -7,10 +7,15 @@
 // chapter, one-line summary, its own options (beyond the trace options that
 // choose the sentence and the model), and how to print it.
 //
-// Adding a lesson: a header and a .cpp in core/lessons/ with the typed
-// function and its ToJson, an entry in registry.cpp, a test in
-// tests/unit/test-lesson-<name>.cpp against an independent computation, and
-// a line in the README's lesson table.
+// Adding a lesson: a header and a .cpp in core/lessons/ with
+//   - a params struct and a result struct (fields with shapes in comments),
+//   - XxxLesson RunXxxLesson(Engine&, const Request&, const XxxParams&, const CancelToken*)
+//     (the one entry point: the registry's JSON wrapper calls it, and the
+//     chapter calls it inside a ComputeService job, so both see one result),
+//     on top of a pure ComputeXxx(...) that tests can feed directly,
+//   - nlohmann::json ToJson(const XxxLesson&) with "lesson": "xxx";
+// an entry in registry.cpp, a test in tests/unit/test-lesson-<name>.cpp
+// against an independent computation, and a line in the README's lesson table.
 #pragma once
 #include <map>
 #include <string>

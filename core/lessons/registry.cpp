@@ -23,17 +23,11 @@ nlohmann::json RunPath(const LessonArgs& a, LessonContext& ctx) {
 }
 
 nlohmann::json RunRnn(const LessonArgs& a, LessonContext& ctx) {
-  const auto source = ctx.engine.Source(a.request);
-  const std::vector<Token> tokens = TokenizeChecked(*source, a.request.text);
   RnnParams p;
   p.hidden = a.Int("hidden");
   p.radius = a.Num("radius");
   p.seed = a.request.seed;
-  nlohmann::json j = ToJson(ComputeRnnLesson(source->Embed(tokens), p, ctx.cancel));
-  nlohmann::json toks = nlohmann::json::array();
-  for (const Token& t : tokens) toks.push_back(DisplayToken(t.text));
-  j["tokens"] = std::move(toks);
-  return j;
+  return ToJson(RunRnnLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
 // [SECTION] Chapter 6
@@ -97,6 +91,8 @@ const std::vector<LessonInfo>& AllLessons() {
                   Real("radius", "R", "spectral radius of W_hh", kRnnMinRadius, kRnnMaxRadius, 0.9),
                   Int("seed", "S", "seed of the network's weights (the shared --seed option)", 0, 0, 1)},
                  true, RunRnn});
+    // -- chapters 2-4 add their lessons here (issue 9)
+    // -- chapter 5 adds its lessons here (issue 10)
     l.push_back({"kv-cache", 6, "the KV cache of the model on screen: bytes per token and for the sentence, and the saving of G < H",
                  {Int("bytes", "B", "bytes per cached value (4 = float32, as computed here)", 1, 8, 4)},
                  true, RunKvCache});
@@ -104,9 +100,11 @@ const std::vector<LessonInfo>& AllLessons() {
                  {Int("context", "N", "context length in tokens", 1, 1 << 30, 4096),
                   Int("bytes", "B", "bytes per cached value (2 = fp16/bf16)", 1, 8, 2)},
                  false, RunMemory});
+    // -- chapter 6's further lessons and chapter 7's here (issue 10)
     l.push_back({"flash", 8, "what the tiled kernel keeps per head (N (d+2) values) instead of the N x N weights",
                  {Int("bytes", "B", "bytes per value", 1, 8, 4)},
                  true, RunFlash});
+    // -- chapter 8's further lessons here (issue 10); real-model lessons (census) here (issue 11)
     std::stable_sort(l.begin(), l.end(), [](const LessonInfo& a, const LessonInfo& b) { return a.chapter < b.chapter; });
     return l;
   }();

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "core/engine.h"
 #include "core/seeded_rng.h"
 
 namespace attnviz::lessons {
@@ -108,6 +109,14 @@ RnnLesson ComputeRnnLesson(const Mat& embeddings, const RnnParams& p, const Canc
   return r;
 }
 
+RnnLesson RunRnnLesson(Engine& engine, const Request& request, const RnnParams& p, const CancelToken* cancel) {
+  const auto source = engine.Source(request);
+  const std::vector<Token> tokens = TokenizeChecked(*source, request.text);
+  RnnLesson r = ComputeRnnLesson(source->Embed(tokens), p, cancel);
+  for (const Token& t : tokens) r.tokens.push_back(DisplayToken(t.text));
+  return r;
+}
+
 nlohmann::json ToJson(const RnnLesson& r) {
   nlohmann::json j;
   j["lesson"] = "rnn";
@@ -135,6 +144,7 @@ nlohmann::json ToJson(const RnnLesson& r) {
   j["distance"] = std::move(dist);
   j["measured_radius"] = r.measured_radius;
   j["path_length"] = {{"rnn", r.n - 1}, {"attention", 1}};
+  if (!r.tokens.empty()) j["tokens"] = r.tokens;
   return j;
 }
 

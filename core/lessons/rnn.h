@@ -24,7 +24,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/cancel.h"
+#include "core/request.h"
 #include "core/types.h"
+
+namespace attnviz {
+class Engine;
+}
 
 namespace attnviz::lessons {
 
@@ -51,6 +56,7 @@ struct RnnLesson {
   std::vector<double> log10_grad_norm;  // (N)     log10 ||dh_{N-1}/dh_t||_F, always finite
   std::vector<double> grad_norm;        // (N)     the same; +inf where it exceeds double range
   double measured_radius = 0;           // max |eigenvalue| of W_hh after rescaling (= radius)
+  std::vector<std::string> tokens;      // (N) as a person reads them (RunRnnLesson fills them)
 };
 
 // The weights of the network for E-dimensional inputs (deterministic per seed).
@@ -59,6 +65,11 @@ void MakeRnnWeights(int input_dim, const RnnParams& p, MatD* W_xh, MatD* W_hh, E
 // Runs the network over the embeddings (N, E) and measures every Jacobian norm.
 // Throws InputError for parameters out of range. Checks `cancel` every few steps.
 RnnLesson ComputeRnnLesson(const Mat& embeddings, const RnnParams& p, const CancelToken* cancel = nullptr);
+
+// The lesson on a request's sentence and model: the model's embeddings of its
+// tokens (tokenized and checked as the engine does). What `attnviz lesson rnn`
+// and chapter 1 both call.
+RnnLesson RunRnnLesson(Engine& engine, const Request& request, const RnnParams& p, const CancelToken* cancel = nullptr);
 
 nlohmann::json ToJson(const RnnLesson& r);
 

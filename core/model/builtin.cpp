@@ -136,22 +136,34 @@ namespace {
 // [SECTION] Residual stream layout
 // ============================================================================
 
-constexpr int kD = kBuiltinDModel;  // 64
-constexpr int kH = kBuiltinHeads;   // 8
-constexpr int kDk = kD / kH;        // 8
+constexpr int kD = kBuiltinDModel;       // 64
+constexpr int kH = kBuiltinHeads;        // 8
+constexpr int kDk = kD / kH;             // 8
+constexpr int kLayers = kBuiltinLayers;  // 2
 
 constexpr int kPosTagDim0 = 32;          // 12 POS dims: 32 + PartOfSpeech
-constexpr int kIdentityDims = 6;         // dims 48, 50, ..., 58
+constexpr int kIdentityDims = static_cast<int>(kBuiltinIdentityDims.size());  // 6: dims 48, 50, ..., 58
 constexpr int kTopicCount = 8;           // dims 49, 51, ..., 63
 constexpr float kContentScale = 5.0f;    // every content feature has this norm (or share x this)
 
-constexpr int IdentityDim(int i) { return 48 + 2 * i; }
+constexpr int IdentityDim(int i) { return kBuiltinIdentityDims[i]; }
+constexpr int PreviousWordDim(int i) { return kBuiltinPreviousWordDims[i]; }
 constexpr int TopicDim(int t) { return 49 + 2 * t; }
 constexpr int PosTagDim(PartOfSpeech p) { return kPosTagDim0 + static_cast<int>(p); }
+static_assert(kBuiltinPreviousWordDims.size() == kBuiltinIdentityDims.size(), "the write is the identity's size");
 
 // w_k of PE pair k, exactly as SinusoidalEncoding computes it (positional.cpp):
 // 10000^(-2k/D). Kept in double here; the weights are rounded to float once.
 double PairFrequency(int k) { return std::pow(10000.0, -2.0 * k / kD); }
+
+// theta_p of RoPE pair p of a head (columns 2p, 2p+1), exactly as ApplyRope
+// computes it: 10000^(-2p/dk) = 1, 0.1, 0.01, 0.001 radians per position.
+double RotaryFrequency(int p) { return std::pow(10000.0, -2.0 * p / kDk); }
+
+// Which positional scheme a set of weights is designed for (the top of this
+// file): Sinusoidal when X carries PE; Rotary when it carries none (RoPE turns
+// Q and K inside attention; none and ALiBi use the same weights).
+enum class PositionDesign { Sinusoidal, Rotary };
 
 // ============================================================================
 // [SECTION] Word embedding
@@ -263,7 +275,10 @@ HeadWeights EmptyHead(const char* role) {
   return h;
 }
 
-void FinishBiases(HeadWeights& h) {
+// The PE cancellation exists only where there is PE to cancel: in the rotary
+// design X holds the word features alone, and the same bias would shift them.
+void FinishBiases(HeadWeights& h, PositionDesign d) {
+  if (d != PositionDesign::Sinusoidal) return;
   h.q.b_q += CancelSlowPe(h.q.W_q);
   h.kv.b_k += CancelSlowPe(h.kv.W_k);
   h.kv.b_v += CancelSlowPe(h.kv.W_v);
@@ -287,6 +302,30 @@ void AddPositionBump(HeadWeights& h, const std::array<int, M>& pairs, const std:
   }
 }
 
+// The rotary kit. Under RoPE, constant q_p and k_p in pair p (biases, since X
+// carries no position) become R(m theta_p) q_p and R(n theta_p) k_p, and
+//   q_m . k_n = |q_p| |k_p| cos((n - m) theta_p - phi_p),
+// phi_p = the angle from k_p to q_p: a function of n - m alone, peaking at
+// n - m = phi_p / theta_p. A query rotated one step back (phi_p = -theta_p)
+// peaks on the previous token. Here k_p = g (1, 0), q_p = g (cos, sin)(phi_p),
+// g^2 / sqrt(dk) = logit.
+float RotaryGain(double logit) { return static_cast<float>(std::sqrt(logit * kSqrtDk)); }
+void AddRotaryKey(HeadWeights& h, int pair, double logit) { h.kv.b_k(2 * pair) += RotaryGain(logit); }
+void AddRotaryQuery(HeadWeights& h, int pair, double logit, double cos_phi, double sin_phi) {
+  h.q.b_q(2 * pair) += RotaryGain(logit) * static_cast<float>(cos_phi);
+  h.q.b_q(2 * pair + 1) += RotaryGain(logit) * static_cast<float>(sin_phi);
+}
+void AddRotaryTerm(HeadWeights& h, int pair, double logit, double phi) {
+  AddRotaryKey(h, pair, logit);
+  AddRotaryQuery(h, pair, logit, std::cos(phi), std::sin(phi));
+}
+
+// sum_p A_p cos((n - m - delta) theta_p) over the 4 pairs: peak sum A_p at n - m = delta.
+void AddRotaryShift(HeadWeights& h, const std::array<double, 4>& logits, double delta) {
+  for (int p = 0; p < 4; ++p)
+    if (logits[p] > 0) AddRotaryTerm(h, p, logits[p], delta * RotaryFrequency(p));
+}
+
 // V = the key's part of speech folded to 8 coarse groups, each share in [0, 1].
 void ValueIsPartOfSpeech(HeadWeights& h) {
   constexpr PartOfSpeech groups[kDk][2] = {
@@ -305,8 +344,13 @@ void ValueIsTopic(HeadWeights& h) {
   for (int t = 0; t < kTopicCount; ++t) h.kv.W_v(TopicDim(t), t) = 1.0f / kContentScale;
 }
 
+// V = the key's identity vector, unit length, in columns 0..5.
+void ValueIsIdentity(HeadWeights& h) {
+  for (int i = 0; i < kIdentityDims; ++i) h.kv.W_v(IdentityDim(i), i) = 1.0f / kContentScale;
+}
+
 // ============================================================================
-// [SECTION] The eight heads (see the table at the top)
+// [SECTION] Layer 1: the eight heads (see the table at the top)
 // ============================================================================
 
 // Position pairs shared by previous-token and next-token: chosen by a search
@@ -317,19 +361,30 @@ constexpr std::array<int, 4> kShiftPairs = {0, 2, 5, 7};
 constexpr std::array<double, 4> kShiftWeights = {1.0, 1.5, 2.0, 1.0};
 constexpr float kShiftLogit = 30.0f;
 
-HeadWeights PreviousTokenHead() {
+// The rotary previous/next-token: logits A_p on the 4 RoPE pairs (theta 1,
+// 0.1, 0.01, 0.001). Only theta = 1 tells neighbours apart (1 - cos 1 = 0.46
+// of its logit at the adjacent offsets), but it comes back near 1 every 2 pi
+// tokens (cos 6 = 0.96); theta = 0.1 removes those returns and comes back
+// itself at 63, theta = 0.01 removes that and comes back at 628, theta = 0.001
+// removes that. Chosen by a search for the largest weight on the target in an
+// 88-token text with a margin of at least 1 logit at every offset up to 4096.
+constexpr std::array<double, 4> kRotaryShiftLogits = {13.0, 22.0, 23.0, 2.0};
+
+HeadWeights PreviousTokenHead(PositionDesign d) {
   HeadWeights h = EmptyHead("previous-token");
-  AddPositionBump(h, kShiftPairs, kShiftWeights, -1.0, kShiftLogit, 0);
-  for (int i = 0; i < kIdentityDims; ++i) h.kv.W_v(IdentityDim(i), i) = 1.0f / kContentScale;
-  FinishBiases(h);
+  if (d == PositionDesign::Sinusoidal) AddPositionBump(h, kShiftPairs, kShiftWeights, -1.0, kShiftLogit, 0);
+  else AddRotaryShift(h, kRotaryShiftLogits, -1.0);
+  ValueIsIdentity(h);
+  FinishBiases(h, d);
   return h;
 }
 
-HeadWeights NextTokenHead() {
+HeadWeights NextTokenHead(PositionDesign d) {
   HeadWeights h = EmptyHead("next-token");
-  AddPositionBump(h, kShiftPairs, kShiftWeights, +1.0, kShiftLogit, 0);
+  if (d == PositionDesign::Sinusoidal) AddPositionBump(h, kShiftPairs, kShiftWeights, +1.0, kShiftLogit, 0);
+  else AddRotaryShift(h, kRotaryShiftLogits, +1.0);
   ValueIsPartOfSpeech(h);
-  FinishBiases(h);
+  FinishBiases(h, d);
   return h;
 }
 
@@ -337,21 +392,35 @@ HeadWeights NextTokenHead() {
 // (kFirstLogit / 8) sum_k cos(w_k j), which is kFirstLogit at j = 0 and at most
 // 0.866 of it at any j >= 1 (j = 1 is the closest; checked up to 4096).
 constexpr float kFirstLogit = 30.0f;
+// Rotary: RoPE sees only n - m, so "position 0" cannot be said; the best a
+// constant query and key can do is prefer keys farther back:
+// -A sin((n - m) 0.001), falling in n - m for |n - m| < 1570 (a quarter turn),
+// 0.06 logits per token.
+// The query is the key turned a quarter turn back (phi = -pi/2, exactly
+// (cos, sin) = (0, -1)): cos(x + pi/2) = -sin x, x = (n - m) 0.001.
+constexpr double kRotaryFirstLogit = 60.0;
+void AddRotaryFirstKey(HeadWeights& h) { AddRotaryKey(h, 3, kRotaryFirstLogit); }
+void AddRotaryFirstQuery(HeadWeights& h) { AddRotaryQuery(h, 3, kRotaryFirstLogit, 0.0, -1.0); }
 
-HeadWeights FirstTokenHead() {
+HeadWeights FirstTokenHead(PositionDesign d) {
   HeadWeights h = EmptyHead("first-token");
-  const float g = std::sqrt(kFirstLogit / 8.0f * kSqrtDk);
-  for (int k = 0; k < 8; ++k) {
-    h.kv.W_k(2 * k + 1, k) = g;
-    h.q.b_q(k) = g;
+  if (d == PositionDesign::Sinusoidal) {
+    const float g = std::sqrt(kFirstLogit / 8.0f * kSqrtDk);
+    for (int k = 0; k < 8; ++k) {
+      h.kv.W_k(2 * k + 1, k) = g;
+      h.q.b_q(k) = g;
+    }
+  } else {
+    AddRotaryFirstKey(h);
+    AddRotaryFirstQuery(h);
   }
-  FinishBiases(h);
+  FinishBiases(h, d);
   return h;
 }
 
 constexpr float kTopicLogit = 6.0f;
 
-HeadWeights SameTopicHead() {
+HeadWeights SameTopicHead(PositionDesign d) {
   HeadWeights h = EmptyHead("same-topic");
   const float g = std::sqrt(kTopicLogit * kSqrtDk) / kContentScale;
   for (int t = 0; t < kTopicCount; ++t) {
@@ -359,7 +428,7 @@ HeadWeights SameTopicHead() {
     h.kv.W_k(TopicDim(t), t) = g;
   }
   ValueIsTopic(h);
-  FinishBiases(h);
+  FinishBiases(h, d);
   return h;
 }
 
@@ -370,7 +439,7 @@ constexpr float kBumpLogit = 6.0f;
 constexpr float kNounLogit = 5.0f;     // modifier -> noun, verb -> subject
 constexpr float kAnyNounLogit = 1.5f;  // every query leans to nouns a little
 
-HeadWeights SyntacticHead() {
+HeadWeights SyntacticHead(PositionDesign d) {
   HeadWeights h = EmptyHead("syntactic");
   // Column 0: q = modifier share (+ a constant), k = noun share. POS dims hold
   // 5 x share, so the gains divide by 5 twice.
@@ -381,19 +450,19 @@ HeadWeights SyntacticHead() {
   h.kv.W_k(PosTagDim(PartOfSpeech::Noun), 0) = gk;
   AddPositionBump(h, kBumpPairs, kBumpWeights, +1.5, kBumpLogit, 2);
   ValueIsTopic(h);
-  FinishBiases(h);
+  FinishBiases(h, d);
   h.q.b_q(0) += std::sqrt(kSqrtDk) * kAnyNounLogit;
   return h;
 }
 
-HeadWeights VerbSubjectHead() {
+HeadWeights VerbSubjectHead(PositionDesign d) {
   HeadWeights h = EmptyHead("verb-subject");
   const float g = std::sqrt(kSqrtDk) / kContentScale;
   for (PartOfSpeech p : {PartOfSpeech::Verb, PartOfSpeech::Aux}) h.q.W_q(PosTagDim(p), 0) = g * kNounLogit;
   for (PartOfSpeech p : {PartOfSpeech::Noun, PartOfSpeech::Pron}) h.kv.W_k(PosTagDim(p), 0) = g;
   AddPositionBump(h, kBumpPairs, kBumpWeights, -1.5, kBumpLogit, 2);
   ValueIsTopic(h);
-  FinishBiases(h);
+  FinishBiases(h, d);
   return h;
 }
 
@@ -401,34 +470,175 @@ constexpr float kIdentityLogit = 10.0f;
 constexpr int kEarlierPair = 8;        // w = 0.1: sin(0.1 d) > 0 for 0 < d < 31
 constexpr float kEarlierLogit = 2.5f;  // at most 2.5, at d = 3 about 0.74
 
-HeadWeights DuplicateTokenHead() {
+// Columns 6, 7: Q = ge (-cos, sin)(w i), K = ge (sin, cos)(w j), so
+// Q.K = ge^2 (sin(wi) cos(wj) - cos(wi) sin(wj)) = ge^2 sin(w (i - j)):
+// a lean to keys up to ~30 tokens earlier (zero for the query itself).
+const float kEarlierGain = std::sqrt(kEarlierLogit * kSqrtDk);
+void AddEarlierLeanKey(HeadWeights& h) { ReadPePair(h.kv.W_k, kEarlierPair, 6, kEarlierGain); }
+void AddEarlierLeanQuery(HeadWeights& h) {
+  h.q.W_q(2 * kEarlierPair + 1, 6) = -kEarlierGain;
+  h.q.W_q(2 * kEarlierPair, 7) = kEarlierGain;
+}
+void AddEarlierLean(HeadWeights& h) {
+  AddEarlierLeanQuery(h);
+  AddEarlierLeanKey(h);
+}
+
+HeadWeights DuplicateTokenHead(PositionDesign d) {
   HeadWeights h = EmptyHead("duplicate-token");
   const float g = std::sqrt(kIdentityLogit * kSqrtDk) / kContentScale;
   for (int i = 0; i < kIdentityDims; ++i) {
     h.q.W_q(IdentityDim(i), i) = g;
     h.kv.W_k(IdentityDim(i), i) = g;
   }
-  // Columns 6, 7: Q = ge (-cos, sin)(w i), K = ge (sin, cos)(w j), so
-  // Q.K = ge^2 (sin(wi) cos(wj) - cos(wi) sin(wj)) = ge^2 sin(w (i - j)).
-  const float ge = std::sqrt(kEarlierLogit * kSqrtDk);
-  h.q.W_q(2 * kEarlierPair + 1, 6) = -ge;
-  h.q.W_q(2 * kEarlierPair, 7) = ge;
-  ReadPePair(h.kv.W_k, kEarlierPair, 6, ge);
-  for (int d = 0; d < kDk; ++d) h.kv.W_v(d, d) = 1.0f;  // PE pairs 0..3 of the key
-  FinishBiases(h);
+  AddEarlierLean(h);
+  for (int c = 0; c < kDk; ++c) h.kv.W_v(c, c) = 1.0f;  // PE pairs 0..3 of the key
+  FinishBiases(h, d);
   return h;
 }
 
 constexpr std::array<int, 4> kLocalPairs = {4, 5, 6, 7};
 constexpr std::array<double, 4> kLocalWeights = {1.0, 1.0, 1.0, 1.0};
 constexpr float kLocalLogit = 14.0f;
+// Rotary local-context: theta = 0.1 makes the bump (40 (1 - cos 0.1 d) ~ 0.2
+// d^2 logits below the peak), theta = 0.01 and 0.001 remove its returns at 63
+// and 628 tokens, a touch of theta = 1 sharpens the centre. Chosen by a search
+// for the smallest peak logit with every offset >= 4 at least 4.5 below it.
+constexpr std::array<double, 4> kRotaryLocalLogits = {1.0, 40.0, 24.0, 24.0};
 
-HeadWeights LocalContextHead() {
+HeadWeights LocalContextHead(PositionDesign d) {
   HeadWeights h = EmptyHead("local-context");
-  AddPositionBump(h, kLocalPairs, kLocalWeights, 0.0, kLocalLogit, 0);
+  if (d == PositionDesign::Sinusoidal) AddPositionBump(h, kLocalPairs, kLocalWeights, 0.0, kLocalLogit, 0);
+  else AddRotaryShift(h, kRotaryLocalLogits, 0.0);
   ValueIsTopic(h);
-  FinishBiases(h);
+  FinishBiases(h, d);
   return h;
+}
+
+LayerWeights LayerOne(PositionDesign d) {
+  LayerWeights l;
+  for (const HeadWeights& h : {PreviousTokenHead(d), NextTokenHead(d), FirstTokenHead(d), SameTopicHead(d),
+                               SyntacticHead(d), VerbSubjectHead(d), DuplicateTokenHead(d), LocalContextHead(d)}) {
+    l.q_heads.push_back(h.q);
+    l.kv_heads.push_back(h.kv);
+  }
+  // W_o writes one thing: head 0's output (the previous word's identity, unit
+  // length, in its columns 0..5) into the previous-word dims, times 5. The
+  // other heads' outputs are the chapters' to show; layer 2 does not read them,
+  // and written anywhere in 64 dims they would land on positions or words that
+  // layer 2 does read.
+  l.W_o = Mat::Zero(kH * kDk, kD);
+  for (int c = 0; c < kIdentityDims; ++c) l.W_o(0 * kDk + c, PreviousWordDim(c)) = kContentScale;
+  l.b_o = RowVec::Zero(kD);
+  return l;
+}
+
+// ============================================================================
+// [SECTION] Layer 2: heads that read what layer 1 wrote
+// ============================================================================
+
+// induction: Q = the query's identity, K = the key's previous-word dims, so
+// the logit is kInductionLogit x cos(identity_i, previous word of j) x (layer
+// 1's weight on j - 1): large when j follows an earlier copy of token i.
+// Minus kInductionCopyLogit x cos(identity_i, identity_j): token 0 has no
+// previous word, so layer 1's previous-token head reads token 0 itself and
+// writes the first word as its "previous word"; without this term a repeat of
+// the first word would match token 0 as well as the token after it. It also
+// keeps the head off the earlier copies themselves (duplicate-token's job).
+// No sink term: a first-token column's logit swings by half its peak between
+// positions, which would drown the match in long texts; a token with no
+// earlier copy spreads its weight over whatever resembles it most.
+constexpr float kInductionLogit = 40.0f;
+constexpr float kInductionCopyLogit = 3.0f;
+constexpr float kSamePredecessorLogit = 10.0f;
+
+float InductionGain() { return std::sqrt(kInductionLogit * kSqrtDk) / kContentScale; }
+
+// The key induction and same-predecessor share (so 4 kv heads keep both):
+// columns 0..5 the previous-word dims (minus a little of the key's own
+// identity), columns 6..7 the key half of the earlier lean, which only
+// same-predecessor's query reads.
+void PreviousWordKey(HeadWeights& h) {
+  const float g = InductionGain();
+  for (int c = 0; c < kIdentityDims; ++c) {
+    h.kv.W_k(PreviousWordDim(c), c) = g;
+    h.kv.W_k(IdentityDim(c), c) = -g * kInductionCopyLogit / kInductionLogit;
+  }
+  AddEarlierLeanKey(h);
+}
+
+HeadWeights InductionHead(PositionDesign d) {
+  HeadWeights h = EmptyHead("induction");
+  PreviousWordKey(h);
+  for (int c = 0; c < kIdentityDims; ++c) h.q.W_q(IdentityDim(c), c) = InductionGain();
+  ValueIsIdentity(h);  // what it copies: the word that followed the earlier copy
+  FinishBiases(h, d);
+  return h;
+}
+
+// same-predecessor: the query reads the previous-word dims too, so a token
+// looks at tokens that came after the same word as it did ("Mrs" after "and"
+// finds the earlier "Mrs" after "and"), with duplicate-token's lean so that an
+// earlier match beats the query itself. V = the key's identity: the word that
+// followed the same word before (what the induction head, one token earlier,
+// would have predicted here).
+HeadWeights SamePredecessorHead(PositionDesign d) {
+  HeadWeights h = EmptyHead("same-predecessor");
+  PreviousWordKey(h);
+  const float gq = kSamePredecessorLogit * kSqrtDk / (kContentScale * kContentScale * InductionGain());
+  for (int c = 0; c < kIdentityDims; ++c) h.q.W_q(PreviousWordDim(c), c) = gq;
+  AddEarlierLeanQuery(h);
+  ValueIsIdentity(h);
+  FinishBiases(h, d);
+  return h;
+}
+
+// two-back: attends to the previous token like previous-token, but its value
+// reads that token's previous-word dims, what layer 1 wrote there: the
+// identity of the token two back (V-composition). Layer 2's previous-token
+// (layer 1's head again, value = the word itself) sits beside it: the same
+// attention, a different thing moved.
+HeadWeights TwoBackHead(PositionDesign d) {
+  HeadWeights h = EmptyHead("two-back");
+  const HeadWeights p = PreviousTokenHead(d);
+  h.q = p.q;
+  h.q.role = "two-back";
+  h.kv.W_k = p.kv.W_k;
+  h.kv.b_k = p.kv.b_k;
+  for (int c = 0; c < kIdentityDims; ++c) h.kv.W_v(PreviousWordDim(c), c) = 1.0f / kContentScale;
+  if (d == PositionDesign::Sinusoidal) h.kv.b_v += CancelSlowPe(h.kv.W_v);
+  return h;
+}
+
+// Plain mixing: query and key zero, so every allowed key gets the same weight
+// and the output is the plain average of the values (a running average under
+// a causal mask): what a head does when nothing tells tokens apart.
+template <class Value>
+HeadWeights AverageHead(const char* role, PositionDesign d, Value value) {
+  HeadWeights h = EmptyHead(role);
+  value(h);
+  FinishBiases(h, d);
+  return h;
+}
+
+LayerWeights LayerTwo(PositionDesign d) {
+  LayerWeights l;
+  // Kv-head pairs (0,1), (2,3) share their keys exactly; (4,5) and (6,7) pair
+  // a head with an average head, whose key is zero: with 4 kv heads every
+  // pattern survives (halved logits for first-token), only values mix.
+  for (const HeadWeights& h : {InductionHead(d), SamePredecessorHead(d), PreviousTokenHead(d), TwoBackHead(d),
+                               FirstTokenHead(d), AverageHead("average-word", d, ValueIsIdentity),
+                               AverageHead("average-topic", d, ValueIsTopic),
+                               AverageHead("average-pos", d, ValueIsPartOfSpeech)}) {
+    l.q_heads.push_back(h.q);
+    l.kv_heads.push_back(h.kv);
+  }
+  // The last layer's result is read by nothing further (the model has no
+  // unembedding): W_o lays the heads' outputs side by side, dims 8h..8h+7 for
+  // head h, as the one-layer model did.
+  l.W_o = Mat::Identity(kH * kDk, kD);
+  l.b_o = RowVec::Zero(kD);
+  return l;
 }
 
 // ============================================================================
@@ -437,15 +647,9 @@ HeadWeights LocalContextHead() {
 
 class BuiltinModel final : public WeightSource {
  public:
-  BuiltinModel() : lexicon_(Lexicon::Builtin()) {
-    const HeadWeights heads[kH] = {PreviousTokenHead(), NextTokenHead(),   FirstTokenHead(),     SameTopicHead(),
-                                   SyntacticHead(),     VerbSubjectHead(), DuplicateTokenHead(), LocalContextHead()};
-    for (const HeadWeights& h : heads) {
-      layer_.q_heads.push_back(h.q);
-      layer_.kv_heads.push_back(h.kv);
-    }
-    layer_.W_o = Mat::Identity(kH * kDk, kD);
-    layer_.b_o = RowVec::Zero(kD);
+  explicit BuiltinModel(PositionDesign d) : lexicon_(Lexicon::Builtin()) {
+    layers_[0] = LayerOne(d);
+    layers_[1] = LayerTwo(d);
     for (const TopicRule& r : kTopicOfClass) {
       const int id = lexicon_.ClassId(r.wordnet_class);
       if (id >= 0) {
@@ -455,19 +659,20 @@ class BuiltinModel final : public WeightSource {
     }
   }
 
-  ModelShape Shape() const override { return {"builtin", kD, kH, kH, kDk, 1, false, false, 0}; }
+  ModelShape Shape() const override { return {"builtin", kD, kH, kH, kDk, kLayers, false, false, 0}; }
 
-  // (N, 64): POS, identity and topic parts per token; zero in dims 0..31.
+  // (N, 64): POS, identity and topic parts per token; zero in dims 0..31 and
+  // in the previous-word dims (layer 1 writes there).
   Mat Embed(const std::vector<Token>& tokens) const override {
     Mat x = Mat::Zero(static_cast<Eigen::Index>(tokens.size()), kD);
     for (std::size_t i = 0; i < tokens.size(); ++i) EmbedWord(tokens[i].text, x.row(static_cast<Eigen::Index>(i)));
     return x;
   }
 
-  const LayerWeights& Layer(int layer) const override {
-    (void)layer;  // one layer; the engine asks only for layer 0
-    return layer_;
-  }
+  const LayerWeights& Layer(int layer) const override { return layers_.at(static_cast<std::size_t>(layer)); }
+
+  // NextResidual stays the default, residual + layer result: layer 1's W_o
+  // already puts its one write where layer 2 reads it.
 
  private:
   template <class Row>
@@ -515,14 +720,27 @@ class BuiltinModel final : public WeightSource {
 
   const Lexicon& lexicon_;
   std::vector<int> topic_of_class_;  // lexicon class id -> topic, -1 for none
-  LayerWeights layer_;
+  std::array<LayerWeights, kLayers> layers_;
 };
+
+PositionDesign DesignFor(Positional positional) {
+  // Learned positions never reach the built-in model (the engine refuses them).
+  return positional == Positional::Sinusoidal ? PositionDesign::Sinusoidal : PositionDesign::Rotary;
+}
 
 }  // namespace
 
-std::shared_ptr<const WeightSource> MakeBuiltinModel() {
-  static const std::shared_ptr<const WeightSource> model = std::make_shared<BuiltinModel>();
+std::shared_ptr<const WeightSource> MakeBuiltinModel(Positional positional) {
+  if (DesignFor(positional) == PositionDesign::Sinusoidal) {
+    static const std::shared_ptr<const WeightSource> model = std::make_shared<BuiltinModel>(PositionDesign::Sinusoidal);
+    return model;
+  }
+  static const std::shared_ptr<const WeightSource> model = std::make_shared<BuiltinModel>(PositionDesign::Rotary);
   return model;
+}
+
+const char* BuiltinDesignKey(Positional positional) {
+  return DesignFor(positional) == PositionDesign::Sinusoidal ? "builtin" : "builtin/rotary";
 }
 
 }  // namespace attnviz

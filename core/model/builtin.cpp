@@ -1,15 +1,17 @@
-// The built-in model: one attention layer whose every weight is set by hand.
+// The built-in model: two attention layers whose every weight is set by hand.
 //
-// Nothing here is trained. Each of the 8 heads is a small, checkable circuit
-// built from two ingredients that the residual stream X = E + PE provides:
-// the sinusoidal positions (SPEC.md) and a word embedding E from the lexicon.
-// This comment is the specification; tests/unit/test-builtin-model.cpp checks it.
+// Nothing here is trained. Each of the 16 heads is a small, checkable circuit
+// built from what the residual stream provides: the sinusoidal positions
+// (SPEC.md) and a word embedding E from the lexicon in layer 1, plus what
+// layer 1 wrote in layer 2. This comment is the specification;
+// tests/unit/test-builtin-model.cpp and test-lesson-induction.cpp check it.
 //
 // Index
 //   [SECTION] Residual stream layout (what each of the 64 dims holds)
 //   [SECTION] Word embedding (lexicon -> POS, topic, identity)
-//   [SECTION] Head construction kit (position rotations, PE cancellation)
-//   [SECTION] The eight heads
+//   [SECTION] Head construction kit (position rotations, PE cancellation, RoPE terms)
+//   [SECTION] Layer 1: the eight heads
+//   [SECTION] Layer 2: heads that read what layer 1 wrote
 //   [SECTION] WeightSource
 //
 // ---------------------------------------------------------------------------
@@ -19,27 +21,35 @@
 //   dims    PE pairs  w_k             E (embedding) holds
 //   0..15   0..7      1 .. 0.133      nothing: X here is exactly PE, so the
 //                                      position heads read clean positions
-//   16..31  8..15     0.1 .. 0.024    nothing: PE turns by a radian or more within
-//                                      42 tokens here, too fast to share with words
+//   16..31  8..15     0.1 .. 0.013    nothing: PE turns by a radian or more within
+//                                      75 tokens here, too fast to share with words
 //                                      (duplicate-token reads pair 8 as a position)
-//   32..43  16..21    0.01 .. 0.0032  part of speech: 5 x share of each of the 12
+//   32..43  16..21    0.01 .. 0.0024  part of speech: 5 x share of each of the 12
 //                                      tags noun verb adj adv det pron adp conj aux
 //                                      part num punct (dim 32 + tag)
-//   44..47  22..23                    nothing (spare)
+//   44..47  22..23    0.0018, 0.0013  nothing in E: layer 1 writes "the previous
+//                                      word" here (with 60 and 62, below)
 //   48..58  24..29    0.001 .. 2.4e-4 identity, even dims 48,50,..,58: a 6-dim unit
 //           (sin dims)                vector x 5 from FNV-1a of the lowercased word
-//   60,62   30..31 sin                nothing (spare)
+//   60,62   30..31 sin 1.8e-4, 1.3e-4 nothing in E: previous word (continued)
 //   49..63  24..31    0.001 .. 1.3e-4 topic, odd dims 49,51,..,63: 8 coarse topics
 //           (cos dims)                (below) as a unit vector x 5; 0 for function words
+//
+// The previous-word dims 44, 45, 46, 47, 60, 62 (kBuiltinPreviousWordDims) are
+// the six the words leave free, all where PE moves slowly. Layer 1's W_o
+// writes the previous-token head's output there: after layer 1, token i
+// carries who it is (identity dims) and who came before it (previous-word dims,
+// in the same coordinates, coordinate c of one beside coordinate c of the other).
 //
 // Why these places: content sits where PE moves slowly. In the identity dims
 // PE = sin(w p) <= 0.2 for p < 200, next to a content value of 5. In the topic
 // dims PE = cos(w p) ~= 1 is nearly constant, and every projection that reads
 // content dims gets the bias b = -PE(0) W, which removes that constant (the
 // "PE cancellation" below). The POS dims drift more (w up to 0.01: at p = 60
-// the sin is 0.56), which the large POS margins absorb. Past a few hundred
-// tokens even the slow pairs drift and the content heads blur: the model is
-// for sentences and paragraphs, not books.
+// the sin is 0.56), which the large POS margins absorb; the previous-word dims
+// 44..47 drift about twice as fast as the identity dims (0.35 at p = 200).
+// Past a few hundred tokens even the slow pairs drift and the content heads
+// blur: the model is for sentences and paragraphs, not books.
 //
 // Topics: WordNet lexicographer classes of the word, weighted by how often each
 // sense was tagged (the lexicon's class shares), summed into 8 topics:
@@ -61,7 +71,7 @@
 // identity vector exists for every token, known or not.
 //
 // ---------------------------------------------------------------------------
-// The heads. Logits below are after the engine's 1/sqrt(8) (scale on, T = 1);
+// Layer 1. Logits below are after the engine's 1/sqrt(8) (scale on, T = 1);
 // "d = j - i" is the key's offset from the query. Every position term is a sum
 // over PE pairs of c_k cos(w_k (j - i - delta)): the query reads its own PE
 // pair rotated by delta steps (a fixed 2x2 rotation, so linear in X), the key
@@ -69,8 +79,8 @@
 //
 //  h role             Q . K (the logit)                                     V (what it moves)
 //  0 previous-token   30 x sum_k c_k cos(w_k (j - i + 1)), pairs 0,2,5,7,   identity of the key word
-//                     c = 1:1.5:2:1 normalized; 30 at j = i - 1, at most
-//                     25.9 at i or i - 2, at most 28.3 at any offset < 4096
+//                     c = 1:1.5:2:1 normalized; 30 at j = i - 1, at most    (unit length): what W_o
+//                     25.9 at i or i - 2, at most 28.3 at any offset < 4096 writes for layer 2
 //  1 next-token       the same with delta = +1: peak at j = i + 1          part of speech (8 coarse groups)
 //                     (a causal mask hides i + 1: the row then sits on i)
 //  2 first-token      constant query (b_q) x the cos dims of pairs 0..7:     nothing (V = 0): a sink is
@@ -86,37 +96,153 @@
 //                     bump centred on j = i - 1.5: the nearest noun or
 //                     pronoun to the left
 //  6 duplicate-token  10 x identity_i . identity_j (6 dims: 10 for the same  PE pairs 0..3 of the key:
-//                     word, typically |.| < 4 for different words)           WHERE the copy is, what an
-//                     + 2.5 x sin(0.1 (i - j)) from PE pair 8: an earlier    induction head in a second
-//                     copy up to ~30 tokens back beats the query itself      layer would read
+//                     word, typically |.| < 4 for different words)           WHERE the copy is
+//                     + 2.5 x sin(0.1 (i - j)) from PE pair 8: an earlier
+//                     copy up to ~30 tokens back beats the query itself
 //                     (+0.74 at 3 back), a later copy loses, self gets 0
 //  7 local-context    14 x mean cos(w_k (j - i)) over pairs 4..7: about     topic of the key: the gist
 //                     exp(-0.36 (i - j)^2), a soft window of +-2 tokens     of the neighbourhood
 //
-// W_o is the 64x64 identity and b_o = 0: the layer's result is the concat of
-// head outputs, dims 8h..8h+7 holding head h. There is no MLP; the residual
-// after the layer is X + result (WeightSource default).
+// Layer 1's W_o writes one thing: head 0's output columns 0..5 (the previous
+// word's identity, unit length) into the previous-word dims, times 5; b_o = 0.
+// (The one-layer model had W_o = identity, each head's output in dims
+// 8h..8h+7. With a second layer reading the stream, those writes would land on
+// the positions and word features layer 2 reads: duplicate-token's and
+// local-context's on the identity dims. The other heads' outputs are what the
+// chapters show per head; nothing downstream needs them.) There is no MLP; the
+// residual after layer 1 is X + result (WeightSource's default NextResidual).
 //
-// Limits, by design: one layer cannot disambiguate ("saw" is the verb even in
+// ---------------------------------------------------------------------------
+// Layer 2 reads X + what layer 1 wrote. pw_j = the previous-word dims of
+// token j (~ 5 x 0.97 x identity of token j - 1), id_i = the identity dims.
+//
+//  h role              Q . K (the logit)                                    V (what it moves)
+//  0 induction         40 x <id_i, pw_j> / 25  -  3 x cos(id_i, id_j)      identity of the key: the
+//                      (query: who I am; key: who came before you)         word that followed my
+//                                                                          earlier copy, a prediction
+//  1 same-predecessor  10 x <pw_i, pw_j> / 25 + 2.5 sin(0.1 (i - j))       identity of the key
+//                      (- 0.75 cos(pw_i, id_j), from the shared key):
+//                      tokens that came after the same word as I did
+//  2 previous-token    layer 1's head 0 again                              identity of the key
+//  3 two-back          layer 1's head 0's query and key                    previous-word dims of the
+//                                                                          key: token i - 2
+//  4 first-token       layer 1's head 2 again                              nothing
+//  5 average-word      0: every allowed key weighs the same                identity  } the plain average
+//  6 average-topic     0                                                   topic     } of the sentence
+//  7 average-pos       0                                                   POS       } (so far, if causal)
+//
+// The induction circuit (K-composition): layer 1's previous-token head moves
+// the identity of token j - 1 to token j, and W_o writes it into the
+// previous-word dims. The induction head's query reads who token i is, its key
+// reads who came before token j: they match where j follows an earlier copy of
+// token i. On "... Mr and Mrs Dursley ... Mr and Mrs" the second "Mrs" looks at
+// "Dursley", and its value copies "Dursley": what came next last time. Heads 1
+// (Q- and K-composition) and 3 (V-composition) read layer 1's write in the
+// other two ways. The -3 x cos(id_i, id_j) term: token 0 has no previous
+// token, so layer 1's previous-token head reads token 0 itself there and
+// writes the first word as token 0's "previous word"; without the term a
+// repeat of the first word would match token 0 as well as token 1. It also
+// keeps the head off the earlier copies themselves (duplicate-token's job).
+// The induction head has no sink: a first-token column swings by half its
+// peak from one position to the next, which drowned the match (on 20 random
+// words repeated, 70% hits with a first-token term of 12 beside a match of 24,
+// 95% without). A token with no earlier copy therefore puts its weight on
+// whichever earlier token's predecessor most resembles it.
+//
+// Layer 2's W_o is the identity (dims 8h..8h+7 hold head h) and b_o = 0: its
+// result is read by nothing further, the model has no unembedding.
+// Kv-head pairs (0,1) and (2,3) read one key each (so 4 kv heads keep their
+// patterns); (4,5) and (6,7) pair a head with an average head, whose key is 0.
+//
+// ---------------------------------------------------------------------------
+// Two designs, one per kind of position (MakeBuiltinModel(positional)).
+// With sinusoidal positions X = E + PE and the position heads read PE, as in
+// the tables above. With RoPE, none and ALiBi X = E: there is no PE to read
+// (nor to cancel: the PE cancellation biases are left out), and the position
+// heads are designed RoPE's way instead, as constant queries and keys (biases)
+// that RoPE turns by position: in pair p (head columns 2p, 2p+1, theta_p =
+// 10000^(-2p/8) = 1, 0.1, 0.01, 0.001 radians per token), k_p = g (1, 0) and
+// q_p = g (cos, sin)(phi_p) give q_m . k_n = g^2 cos((n - m) theta_p - phi_p):
+// a function of n - m alone. A previous-token query is its key turned one
+// step back (phi_p = -theta_p): the score peaks at n = m - 1.
+//
+//  role                RoPE design (logit A_p per pair, theta 1, 0.1, 0.01, 0.001)
+//  previous-token      13, 22, 23, 2 with phi_p = -theta_p: 60 at n = m - 1, 6.1 below
+//  (and two-back)      it at the adjacent offsets, at least 1.05 below it at every
+//                      offset up to 4096 (worst: 628)
+//  next-token          the same with phi_p = +theta_p
+//  first-token         pair 3 only, 60 with phi = -pi/2: -60 sin((n - m) 0.001), falling
+//                      in n for |n - m| < 1570 (a quarter turn): keys farther back
+//                      score higher, by only 0.06 per token
+//  local-context       1, 40, 24, 24 with phi = 0: 89 at n = m, 0.66, 2.2, 3.8 below it
+//                      at offsets 1, 2, 3, at least 4.65 below at every offset >= 4
+// Why these amplitudes: only theta = 1 tells neighbours apart (1 - cos 1 =
+// 0.46 of its logit at offset 1), but it comes back near its peak every 2 pi
+// tokens (cos 6 = 0.96); the 0.1 pair removes those returns and comes back
+// itself after 63 tokens, the 0.01 pair removes that and comes back after 628,
+// the 0.001 pair removes that. A head of 8 has no pair between 1 and 0.1, so
+// RoPE position heads need larger logits than the sinusoidal ones (60 and 89
+// against 30 and 14); the amplitudes came from a search for the largest weight
+// on the target at 88 tokens with at least a 1-logit margin up to 4096.
+// Why two designs and not one: a constant query added to the sinusoidal
+// design would add q . K_j, a function of j, to every logit (only constants
+// and functions of the query cancel in the softmax), so the two designs would
+// need disjoint columns, 8 each: a head of 8 has room for one. RoPE's position
+// heads need all four pairs (above), the sinusoidal ones four PE pairs, and
+// either squeezed into two pairs fails past ~60 tokens. Trained models face
+// the same: a model is trained for one positional scheme.
+// RoPE knows only n - m, so "position 0" cannot be said: first-token becomes a
+// lean to the earliest keys (its argmax stays on token 0 up to 1570 tokens,
+// with about 5 times the uniform weight at 88 tokens). Real RoPE models make
+// their sink from the content of a start token, which this text does not have.
+//
+// ---------------------------------------------------------------------------
+// Limits, by design: layer 1 cannot disambiguate ("saw" is the verb even in
 // "a saw"), the syntactic head looks right so under a causal mask a determiner
 // cannot see its noun, 6 identity dims make about 1 pair of distinct words in
 // 400 look alike (cosine > 0.9), and topics are WordNet's coarse classes
-// ("ocean" is a natural object, "fish" an animal: no match).
+// ("ocean" is a natural object, "fish" an animal: no match). The induction head
+// inherits the identity limit: on random words repeated (causal, 10
+// sequences each) it finds the token after the first copy for 99.5% of the
+// repeated tokens at 20 words, 97.6% at 100 and 93.6% at 200; its misses are
+// near-collisions of identity vectors (cosine >= 0.85), likelier past a few
+// hundred tokens as the PE drift in the identity and previous-word dims grows.
+// Induction is a decoder's circuit: without the causal mask, key i + 1 also
+// follows a copy of token i (token i itself), and the row splits between it
+// and the token after the earlier copy.
 //
 // What changes when the request leaves the design point (sinusoidal PE, scale
-// on, T = 1, 8 kv heads), measured on an 88-token paragraph:
-//  - positional none / alibi: X carries no PE. previous/next/first/local-context
-//    go flat (alibi: they become "recent tokens"); same-topic and duplicate-token
-//    still match, duplicate without its lean to earlier copies (about 0.5 on
-//    each copy); syntactic and verb-subject still find nouns but lose direction.
-//  - rope: no PE in X either, and the engine's rotation of Q and K turns the
-//    content dot products by the distance: same-topic breaks too.
-//  - kv heads 4 pools K/V of heads (0,1), (2,3), (4,5), (6,7). previous- and
-//    next-token read identical keys, as do syntactic and verb-subject, so those
-//    four still work (their values mix). The other two pairs do not share
-//    keys: first-token and duplicate-token still pick their token (their
-//    logits are the larger), same-topic and local-context break. kv heads 2
-//    or 1 break nearly everything: pooling works for heads that agree on keys.
+// on, T = 1, 8 kv heads, causal for induction), measured on an 88-token
+// paragraph and on 20 random words repeated:
+//  - rope: the RoPE design above; previous-token, next-token and local-context
+//    keep their jobs (weight on the target >= 0.96 at 88 tokens), first-token
+//    leans. RoPE also turns every content dot product by the distance: only a
+//    token's match with itself is unturned, so same-topic collapses onto the
+//    query itself, syntactic and verb-subject go by chance, and the induction
+//    head's identity match (in pairs turning 1 and 0.1 rad per token) is
+//    scrambled: 27% hits. A RoPE model keeps content in its slow pairs; a head
+//    of 8 has two (0.01 and 0.001).
+//  - none: nothing tells positions apart, attention is permutation-equivariant
+//    (every head's weights permute with the tokens); the position heads'
+//    constant queries and keys make them exactly uniform. same-topic and
+//    duplicate-token still match (duplicate without its lean: about 0.5 on
+//    each copy); syntactic and verb-subject still find nouns but lose
+//    direction. Layer 1's previous-token head is uniform, so the
+//    previous-word dims hold an average word: induction 12% (chance).
+//  - alibi: the same, plus -m_h |i - j|: the position heads become recency
+//    heads, the token itself first and its neighbours fading at the head's
+//    slope (1/2 per token for previous-token down to 1/256 for local-context);
+//    the previous-word dims hold a blur of the token and its neighbours:
+//    induction 0.5%.
+//  - kv heads 4 pools K/V of heads (0,1), (2,3), (4,5), (6,7). In layer 1,
+//    previous- and next-token read identical keys, as do syntactic and
+//    verb-subject, so those four still work (their values mix). The other two
+//    pairs do not share keys: first-token and duplicate-token still pick their
+//    token (their logits are the larger), same-topic and local-context break.
+//    Layer 2's pairs keep their patterns, but layer 1's previous-token head now
+//    moves half the previous word and half a part-of-speech mix: induction
+//    58%. kv heads 2 or 1 break nearly everything: pooling works for heads that
+//    agree on keys and values.
 //  - scale off multiplies every logit by sqrt(8) (sharper); T divides them.
 #include "core/model/builtin.h"
 

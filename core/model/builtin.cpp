@@ -167,9 +167,9 @@
 // step back (phi_p = -theta_p): the score peaks at n = m - 1.
 //
 //  role                RoPE design (logit A_p per pair, theta 1, 0.1, 0.01, 0.001)
-//  previous-token      13, 22, 23, 2 with phi_p = -theta_p: 60 at n = m - 1, 6.1 below
-//  (and two-back)      it at the adjacent offsets, at least 1.05 below it at every
-//                      offset up to 4096 (worst: 628)
+//  previous-token      8, 30, 28, 4 with phi_p = -theta_p: 70 at n = m - 1, 3.9 below
+//  (and two-back)      it at the adjacent offsets and 1.5 more at every other offset
+//                      below 628, at least 1.1 below it at every offset up to 4096
 //  next-token          the same with phi_p = +theta_p
 //  first-token         pair 3 only, 60 with phi = -pi/2: -60 sin((n - m) 0.001), falling
 //                      in n for |n - m| < 1570 (a quarter turn): keys farther back
@@ -181,7 +181,7 @@
 // tokens (cos 6 = 0.96); the 0.1 pair removes those returns and comes back
 // itself after 63 tokens, the 0.01 pair removes that and comes back after 628,
 // the 0.001 pair removes that. A head of 8 has no pair between 1 and 0.1, so
-// RoPE position heads need larger logits than the sinusoidal ones (60 and 89
+// RoPE position heads need larger logits than the sinusoidal ones (70 and 89
 // against 30 and 14); the amplitudes came from a search for the largest weight
 // on the target at 88 tokens with at least a 1-logit margin up to 4096.
 // Why two designs and not one: a constant query added to the sinusoidal
@@ -215,7 +215,7 @@
 // on, T = 1, 8 kv heads, causal for induction), measured on an 88-token
 // paragraph and on 20 random words repeated:
 //  - rope: the RoPE design above; previous-token, next-token and local-context
-//    keep their jobs (weight on the target >= 0.96 at 88 tokens), first-token
+//    keep their jobs (weight on the target >= 0.94 at 88 tokens), first-token
 //    leans. RoPE also turns every content dot product by the distance: only a
 //    token's match with itself is unturned, so same-topic collapses onto the
 //    query itself, syntactic and verb-subject go by chance, and the induction
@@ -493,8 +493,11 @@ constexpr float kShiftLogit = 30.0f;
 // tokens (cos 6 = 0.96); theta = 0.1 removes those returns and comes back
 // itself at 63, theta = 0.01 removes that and comes back at 628, theta = 0.001
 // removes that. Chosen by a search for the largest weight on the target in an
-// 88-token text with a margin of at least 1 logit at every offset up to 4096.
-constexpr std::array<double, 4> kRotaryShiftLogits = {13.0, 22.0, 23.0, 2.0};
+// 88-token text with a margin of at least 1 logit at every offset up to 4096,
+// and the neighbours the runners-up by 1.5 logits at every offset below 628
+// (so the first row, which has no previous token, settles on itself, not on
+// the return of the fast pair 6 tokens on).
+constexpr std::array<double, 4> kRotaryShiftLogits = {8.0, 30.0, 28.0, 4.0};
 
 HeadWeights PreviousTokenHead(PositionDesign d) {
   HeadWeights h = EmptyHead("previous-token");

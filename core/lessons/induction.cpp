@@ -31,28 +31,25 @@ std::string LowerAscii(const std::string& s) {
   return out;
 }
 
-double Cosine(const Eigen::RowVectorXd& a, const Eigen::RowVectorXd& b) {
-  const double na = a.norm(), nb = b.norm();
-  return na > 0 && nb > 0 ? a.dot(b) / (na * nb) : 0.0;
-}
-
-// The token among `candidates` whose identity is closest in angle to v; ties
-// (the same word twice) go to `prefer` when it is one of them, else to the
-// latest. -1 when v is zero.
-int ClosestIdentity(const Eigen::RowVectorXd& v, const RowMatD& identities, int last, int prefer,
-                    double* cosine) {
+// The token among 0..last whose identity is closest in angle to v; ties (the
+// same word twice) go to `prefer` when it is one of them, else to the latest.
+// `units` holds the identities scaled to unit length (zero rows stay zero).
+// -1 when v is zero.
+int ClosestIdentity(const Eigen::RowVectorXd& v, const RowMatD& units, int last, int prefer, double* cosine) {
+  const double nv = v.norm();
+  *cosine = 0.0;
+  if (nv == 0) return -1;
+  const Eigen::VectorXd c = units.topRows(last + 1) * (v.transpose() / nv);  // (last + 1) cosines
   int best = -1;
   double best_cos = -2;
   for (int k = 0; k <= last; ++k) {
-    const double c = Cosine(v, identities.row(k));
-    const bool tie = best >= 0 && std::abs(c - best_cos) <= 1e-9;
-    if (c > best_cos + 1e-9 || (tie && (k == prefer || best != prefer))) {
+    const bool tie = best >= 0 && std::abs(c(k) - best_cos) <= 1e-9;
+    if (c(k) > best_cos + 1e-9 || (tie && (k == prefer || best != prefer))) {
       best = k;
-      best_cos = c;
+      best_cos = c(k);
     }
   }
-  if (v.norm() == 0) best = -1;
-  *cosine = best >= 0 ? best_cos : 0.0;
+  *cosine = best_cos;
   return best;
 }
 
@@ -89,6 +86,10 @@ InductionLesson ComputeInductionLesson(const Trace& t, const InductionParams& p,
       written(i, c) = L1.output(i, l.previous_word_dims[c]);
     }
 
+  RowMatD units = identity;
+  for (int i = 0; i < n; ++i)
+    if (units.row(i).norm() > 0) units.row(i).normalize();
+
   // The induction key split by what it reads, each part rotated as the key is.
   const HeadTrace& ih = L2.heads[l.induction_head];
   const int g = ih.kv_head;
@@ -110,7 +111,7 @@ InductionLesson ComputeInductionLesson(const Trace& t, const InductionParams& p,
   std::vector<int> named(n, -1);
   for (int j = 0; j < n; ++j) {
     double c = 0;
-    named[j] = ClosestIdentity(written.row(j), identity, n - 1, j - 1, &c);
+    named[j] = ClosestIdentity(written.row(j), units, n - 1, j - 1, &c);
   }
 
   std::vector<std::string> lower(n);
@@ -137,7 +138,7 @@ InductionLesson ComputeInductionLesson(const Trace& t, const InductionParams& p,
       tok.prev_weight = prev_w.row(r).maxCoeff(&j);
       tok.prev_source = tok.prev_weight > 0 ? static_cast<int>(j) : -1;
       tok.written.assign(written.row(i).data(), written.row(i).data() + m);
-      tok.copied = ClosestIdentity(written.row(i), identity, i, i - 1, &tok.copied_cosine);
+      tok.copied = ClosestIdentity(written.row(i), units, i, i - 1, &tok.copied_cosine);
       // Step 2.
       tok.query.assign(ih.Q.row(i).data(), ih.Q.row(i).data() + dk);
       const Mat& K = t.KvOf(1, l.induction_head).K;
@@ -164,7 +165,7 @@ InductionLesson ComputeInductionLesson(const Trace& t, const InductionParams& p,
       tok.attends_to = top > 0 && ind_w(r, order[0]) > 0 ? order[0] : -1;
       tok.attends_weight = tok.attends_to >= 0 ? ind_w(r, tok.attends_to) : 0.0;
       const Eigen::RowVectorXd out = ih.output.row(i).head(m).cast<double>();
-      tok.predicted = ClosestIdentity(out, identity, n - 1, tok.attends_to, &tok.predicted_cosine);
+      tok.predicted = ClosestIdentity(out, units, n - 1, tok.attends_to, &tok.predicted_cosine);
       // Summary: earlier copies of the same word and the tokens after them.
       for (int k = 0; k < i; ++k)
         if (lower[k] == lower[i]) {

@@ -204,8 +204,8 @@ InductionLesson ComputeInductionLesson(const Trace& t, const InductionParams& p,
     default: break;
   }
   if (t.config.kv_heads < static_cast<int>(L1.heads.size()))
-    l.notes.push_back("key/value heads are mean-pooled: the previous-token head shares its value with next-token, so "
-                      "layer 1 writes half the previous word and half a part-of-speech mix");
+    l.notes.push_back("key/value heads are mean-pooled: layer 1's previous-token head shares its value with other "
+                      "heads (with 4, next-token's part of speech), so what it writes is only partly the previous word");
   return l;
 }
 

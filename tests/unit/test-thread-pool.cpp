@@ -112,3 +112,23 @@ TEST_CASE("thread pool: max_threads bounds the threads that run a call", "[threa
     if (max_threads == 1) REQUIRE(*ids.begin() == std::this_thread::get_id());  // one thread: the caller's
   }
 }
+
+#include "core/parallel/parallel_product.h"
+
+TEST_CASE("ParallelProduct equals a plain double loop for every split", "[thread-pool]") {
+  // Tolerance 1e-4 relative to the row's magnitude: K = 300 float products of values in [-1, 1].
+  ThreadPool pool(3);
+  for (int m : {1, 31, 33, 100, 257}) {
+    const attnviz::Mat a = attnviz::Mat::Random(m, 300), b = attnviz::Mat::Random(300, 70);
+    for (int threads : {1, 2, 3}) {
+      attnviz::Mat c(m, 70);
+      attnviz::ParallelProduct(a, b, c, threads, &pool);
+      for (int i = 0; i < m; ++i)
+        for (int j = 0; j < 70; ++j) {
+          double want = 0;
+          for (int k = 0; k < 300; ++k) want += double(a(i, k)) * b(k, j);
+          REQUIRE(std::abs(c(i, j) - want) <= 1e-4 * 300);
+        }
+    }
+  }
+}

@@ -193,13 +193,13 @@ void PrintJson(const AttentionBenchResult& r) {
 }
 
 void PrintTableHeader() {
-  std::printf("%-9s %-8s %6s %4s %5s  %-24s %7s %4s %10s %10s %9s %8s %6s\n", "impl", "kernel", "n", "d", "heads",
+  std::printf("%-9s %-8s %6s %4s %5s  %-30s %7s %4s %10s %10s %9s %8s %6s\n", "impl", "kernel", "n", "d", "heads",
               "mask", "threads", "runs", "median_ms", "min_ms", "GFLOP/s", "peak", "%peak");
 }
 
 void PrintTableRow(const AttentionBenchResult& r) {
   const AttentionBenchConfig& c = r.config;
-  std::printf("%-9s %-8s %6d %4d %5d  %-24s %7d %4d %10.3f %10.3f %9.1f %8.1f %5.1f%%\n",
+  std::printf("%-9s %-8s %6d %4d %5d  %-30s %7d %4d %10.3f %10.3f %9.1f %8.1f %5.1f%%\n",
               std::string(ToString(c.impl)).c_str(),
               c.impl == BenchImpl::Tiled ? std::string(ToString(r.isa)).c_str() : "eigen", c.n, c.d, c.heads,
               DescribeMask(c.mask).c_str(), c.threads, c.runs, r.median_ms, r.min_ms, r.gflops, r.peak_gflops,
@@ -221,6 +221,7 @@ int RunSyntheticBench(const BenchArgs& a) {
           c.threads = threads;
           if (!peak.count(threads)) peak[threads] = MeasureFmaPeakGflops(threads);
           const AttentionBenchResult r = RunAttentionBench(c, peak[threads]);
+          peak[threads] = r.peak_gflops;  // the highest seen so far (a shared machine only lowers it)
           if (a.json) PrintJson(r);
           else PrintTableRow(r);
         }

@@ -40,12 +40,13 @@ struct AttentionBenchResult {
 };
 
 // Runs the benchmark. Inputs are seeded random values in [-1, 1]; scale
-// 1/sqrt(d), temperature 1, no ALiBi. `peak_gflops` <= 0 measures the peak here.
+// 1/sqrt(d), temperature 1, no ALiBi. The peak is measured right after the
+// runs; `peak_gflops` (an earlier measurement, or 0) is used when it is higher.
 AttentionBenchResult RunAttentionBench(const AttentionBenchConfig& config, double peak_gflops = 0);
 
 // fp32 FMA GFLOP/s of `threads` threads running a register-resident FMA loop
 // (12 independent chains) with the widest vector path this CPU supports, each
-// on its own std::thread (all started together), best of 3 runs of ~40 ms.
+// on its own std::thread (all started together), best of 3 runs of ~15 ms.
 double MeasureFmaPeakGflops(int threads);
 
 // The straightforward attention of one head, as most code writes it with Eigen:

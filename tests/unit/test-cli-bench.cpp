@@ -63,15 +63,16 @@ TEST_CASE("bench --format json: one object per result with every SPEC field", "[
 }
 
 TEST_CASE("bench: lists run every combination; the table is the default output", "[cli][bench]") {
-  auto r = RunAttnviz({"bench", "--n", "32,48", "--d", "8", "--mask", "full,block-sparse", "--threads", "1,2",
+  auto r = RunAttnviz({"bench", "--n", "32,48", "--d", "8", "--mask", "full,block-sparse", "--threads", "2",
                        "--runs", "1", "--format", "json"});
   REQUIRE(r.status == 0);
   const std::vector<json> lines = JsonLines(r.out);
-  REQUIRE(lines.size() == 8);
+  REQUIRE(lines.size() == 4);  // n outermost, then mask
   REQUIRE(lines[0]["n"] == 32);
-  REQUIRE(lines[7]["n"] == 48);
-  REQUIRE(lines[7]["mask"]["pattern"] == "block-sparse");
-  REQUIRE(lines[7]["threads"] == 2);
+  REQUIRE(lines[0]["mask"]["pattern"] == "full");
+  REQUIRE(lines[1]["mask"]["pattern"] == "block-sparse");
+  REQUIRE(lines[3]["n"] == 48);
+  REQUIRE(lines[3]["threads"] == 2);
   auto t = RunAttnviz({"bench", "--n", "40", "--d", "8", "--runs", "1", "--kernel", "portable"});
   REQUIRE(t.status == 0);
   REQUIRE(t.out.find("median_ms") != std::string::npos);

@@ -828,6 +828,7 @@ void Shell::DrawChapter(const ShellFrame& frame) {
     }
   }
   ChapterContext ctx{frame.trace.get(), frame.generation, request_, ui_, *textures_, fonts_, layout_};
+  ctx.compute = &compute_;
   ctx.computing = frame.busy;
   ctx.title_reserve = nav_width;
   ImGui::PushID(chapter->number());
@@ -839,7 +840,7 @@ void Shell::DrawChapter(const ShellFrame& frame) {
   if (!ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows)) {
     ui_.hovered_row = ui_.hovered_col = -1;
   }
-  if (ctx.export_target.values) {
+  if (ctx.export_target.Exportable()) {
     export_target_ = ctx.export_target;
     export_trace_ = frame.trace;
   } else {
@@ -931,7 +932,7 @@ void Shell::DrawToasts() {
 std::string Shell::ExportDirectory() { return DefaultExportDirectory(); }
 
 void Shell::ExportFocused() {
-  if (!export_target_.values || !export_trace_) {
+  if (!export_target_.Exportable() || !export_trace_) {
     Toast("Nothing to export: no heatmap is on screen", true);
     return;
   }

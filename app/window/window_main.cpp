@@ -358,7 +358,7 @@ int RunWindow(const std::vector<std::string>& args) {
     ImDrawData* draw_data = ImGui::GetDrawData();
     ImGui_ImplOpenGL3_RenderDrawData(draw_data);
     ++frames;
-    if (!frame.busy && frame.trace) ++complete_frames;
+    if (!frame.busy && frame.trace && !shell.ComputeBusy()) ++complete_frames;
 
     if (!first_frame_reported && std::getenv("ATTNVIZ_TRACE_STARTUP")) {
       std::fprintf(stderr, "attnviz: startup: window + GL %.1f ms, ImGui + fonts %.1f ms, first frame drawn at %.1f ms\n",

@@ -43,7 +43,7 @@ class ScaledDotProductChapter final : public Chapter {
       FactBadge("T", s, true);
     }
     AttentionViewOptions o;
-    o.matrix = step == 0 ? HeadMatrix::Scores : step == 1 ? HeadMatrix::Logits : HeadMatrix::Weights;
+    o.matrix = step == 0 ? ShownMatrix::Scores : step == 1 ? ShownMatrix::Logits : ShownMatrix::Weights;
     view_.Draw(ctx, o);
   }
 

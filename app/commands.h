@@ -12,6 +12,7 @@ int RunExportCommand(const std::vector<std::string>& args);  // app/cmd_export.c
 bool IsBenchModelInvocation(const std::vector<std::string>& args);
 int RunBenchModelCommand(const std::vector<std::string>& args);
 int RunLessonCommand(const std::vector<std::string>& args);  // app/cmd_lesson.cpp
+int RunBenchCommand(const std::vector<std::string>& args);   // app/cmd_bench.cpp
 // The window (default when no subcommand is given). app/window/ when built with
 // the GUI, else a one-line message.
 int RunWindow(const std::vector<std::string>& args);

@@ -8,7 +8,7 @@
 namespace attnviz {
 
 std::shared_ptr<const WeightSource> MakeWeightSource(const Request& r) {
-  if (r.model == "builtin") return MakeBuiltinModel();
+  if (r.model == "builtin") return MakeBuiltinModel(r.positional);
   if (r.model == "random") return MakeRandomModel(r.seed, r.d_model, r.heads, r.layers);
   // Anything else is a GPT-2 checkpoint: a directory, or a name in the Hugging
   // Face cache (core/model/model_locator.h).

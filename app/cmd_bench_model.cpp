@@ -233,7 +233,7 @@ int RunBenchModelCommand(const std::vector<std::string>& args) {
       std::printf("%s: %d layers x %d heads, d_model %d, %s on disk, %.0f MiB of float32 weights, loaded in %.0f ms; "
                   "dense products: %s\n",
                   shape.name.c_str(), shape.layers, shape.heads, shape.d_model, model->StoredDtype().c_str(),
-                  model->WeightBytes() / 1048576.0, load_ms, ToString(ActiveMatMulIsa()));
+                  model->WeightBytes() / 1048576.0, load_ms, DenseProductPath());
     }
     std::vector<std::string> texts;
     if (o.text_given) texts.push_back(o.trace.request.text);
@@ -296,7 +296,7 @@ int RunBenchModelCommand(const std::vector<std::string>& args) {
           std::printf(", \"cpu_median_ms\": %.2f", Median(cpu_ms));
           if (o.all_maps) std::printf(", \"all_maps_median_ms\": %.2f", Median(maps_ms));
           std::printf(", \"peak_rss_mib\": %.1f, \"load_ms\": %.1f, \"dtype\": \"%s\", \"dense\": \"%s\"}\n", PeakRssMiB(),
-                      load_ms, model->StoredDtype().c_str(), ToString(ActiveMatMulIsa()));
+                      load_ms, model->StoredDtype().c_str(), DenseProductPath());
         } else {
           std::printf("n %5d  threads %d  forward median %8.1f ms  min %8.1f ms  cpu %8.1f ms", n, threads, med, mn,
                       Median(cpu_ms));

@@ -29,6 +29,14 @@ MatMulIsa ActiveMatMulIsa() {
   return isa;
 }
 
+const char* DenseProductPath() {
+#if defined(ATTNVIZ_OPENBLAS)
+  return "openblas";
+#else
+  return ToString(ActiveMatMulIsa());
+#endif
+}
+
 const char* ToString(MatMulIsa isa) { return isa == MatMulIsa::Avx2Fma ? "avx2+fma" : "generic"; }
 
 void MatMulWith(MatMulIsa isa, int m, int n, int k, const float* A, int lda, const float* B, int ldb, float* C,

@@ -15,6 +15,12 @@
 // one (~90 GFLOP/s CPU time at 1024 x 768 x 3072). A CPU with two full-width
 // 512-bit FMA units would change that.
 //
+// When core is built with OpenBLAS (ATTNVIZ_OPENBLAS, core/CMakeLists.txt),
+// Eigen hands every product to it (EIGEN_USE_BLAS) and OpenBLAS picks its
+// AVX-512/AVX2 kernels at run time: the generic path is then the fast one
+// (~92 GFLOP/s per core here, the same as the AVX2 path) and the AVX2 file is
+// not built. DenseProductPath() says which is in use.
+//
 // Single-threaded by design: callers split rows over core/parallel/thread_pool.h,
 // which keeps the threads of the whole forward pass under one pool.
 #pragma once
@@ -36,6 +42,8 @@ void GeluTanhInPlace(float* x, long count);
 MatMulIsa ActiveMatMulIsa();
 const char* ToString(MatMulIsa isa);  // "generic", "avx2+fma"
 bool CpuSupports(MatMulIsa isa);
+// "openblas", "avx2+fma" or "generic": what MatMul runs on (for benchmarks).
+const char* DenseProductPath();
 
 // The same operations on a given path (tests compare every supported path
 // with a plain loop); the path must be supported by the CPU.

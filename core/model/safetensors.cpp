@@ -272,6 +272,7 @@ void DecodeTensorInto(const SafetensorsTensor& t, std::string_view raw, float* o
                                                   std::to_string(t.end - t.begin)));
   }
   const std::size_t n = raw.size() / eb;
+  if (n == 0) return;  // a zero-element tensor: nothing to copy (out may be null for an empty buffer)
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
   if (t.dtype == SafetensorsDtype::F32 && std::endian::native == std::endian::little) {
     std::memcpy(out, p, n * sizeof(float));  // the file's layout is the host's: one copy

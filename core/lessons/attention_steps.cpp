@@ -68,10 +68,17 @@ AttentionStepsLesson ComputeAttentionSteps(const Trace& t, const AttentionStepsP
   s.logits.resize(n);
   s.weights.resize(n);
   s.bias.resize(n);
-  t.MatrixRows(p.layer, p.head, HeadMatrix::Scores, query, 1, s.scores.data());
-  t.MatrixRows(p.layer, p.head, HeadMatrix::Logits, query, 1, s.logits.data());
-  t.MatrixRows(p.layer, p.head, HeadMatrix::Weights, query, 1, s.weights.data());
-  t.MatrixRows(p.layer, p.head, HeadMatrix::Bias, query, 1, s.bias.data());
+  // The rows of the whole matrices the heatmaps draw (cached, so the chapter's
+  // heatmap and its numbers share one computation): equal to the last bit.
+  auto row = [&](HeadMatrix which, std::vector<float>& out) {
+    const MatPtr m = t.Matrix(p.layer, p.head, which);
+    std::copy(m->data() + static_cast<std::size_t>(query) * n, m->data() + static_cast<std::size_t>(query + 1) * n,
+              out.begin());
+  };
+  row(HeadMatrix::Scores, s.scores);
+  row(HeadMatrix::Logits, s.logits);
+  row(HeadMatrix::Weights, s.weights);
+  row(HeadMatrix::Bias, s.bias);
   s.allowed.assign(t.mask.data() + static_cast<std::size_t>(query) * n,
                    t.mask.data() + static_cast<std::size_t>(query + 1) * n);
 

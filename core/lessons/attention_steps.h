@@ -12,8 +12,8 @@
 //
 // The numbers a chapter shows must be the engine's own, not a second
 // computation that might disagree: scores, logits, weights, the head output,
-// the concatenation and the result are copied from the trace (MatrixRows, the
-// stored outputs). Only what the engine never writes down is derived here from
+// the concatenation and the result are copied from the trace (Trace::Matrix,
+// the stored outputs). Only what the engine never writes down is derived here from
 // those copies: each allowed key's exp(logit − max) and their sum, and each
 // key's contribution weights_j · v_j. Tests check the copies against an
 // independent double-precision recomputation from X and the weights.

@@ -120,8 +120,14 @@ HeadsLesson ComputeHeadsLesson(const Trace& t, const HeadsParams& p, const Cance
   r.top_weight.assign(H, 0.0f);
   r.mean_row.assign(n, 0.0f);
   double hent = 0;
+  // The query's row read from its 64-row block, as Trace::Matrix computes it,
+  // so these numbers equal the heatmap's to the last bit.
+  const int b0 = query / 64 * 64, brows = std::min(64, n - b0);
+  std::vector<float> block(static_cast<std::size_t>(brows) * n);
   for (int h = 0; h < H; ++h) {
-    t.MatrixRows(p.layer, h, HeadMatrix::Weights, query, 1, &r.rows(h, 0));
+    t.MatrixRows(p.layer, h, HeadMatrix::Weights, b0, brows, block.data());
+    std::copy(block.begin() + static_cast<std::ptrdiff_t>(query - b0) * n,
+              block.begin() + static_cast<std::ptrdiff_t>(query - b0 + 1) * n, &r.rows(h, 0));
     float best = 0;
     for (int j = 0; j < n; ++j) {
       r.mean_row[j] += r.rows(h, j) / H;

@@ -51,7 +51,7 @@ TEST_CASE("scaling: sample variance of q·k is the two-pass variance of the same
 TEST_CASE("scaling: Var(q·k) grows as dₖ while Var(q·k/√dₖ) stays 1", "[lesson][scaling]") {
   ScalingParams p;
   p.samples = 2000;
-  p.trials = 64;
+  p.trials = 16;
   const ScalingLesson r = ComputeScalingRandom(p);
   for (std::size_t w = 0; w < r.d_k.size(); ++w) {
     // The sample variance of 2000 draws of a sum of dₖ products of unit normals

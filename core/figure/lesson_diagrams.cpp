@@ -18,9 +18,9 @@ namespace {
 using figure::FitText;
 using figure::TextWidth;
 
-constexpr float kText = 11.0f;   // body text
-constexpr float kSmall = 9.5f;   // shapes, captions
-constexpr float kHead = 11.5f;   // a band's heading
+constexpr float kText = 11.5f;   // body text
+constexpr float kSmall = 10.0f;  // shapes, captions
+constexpr float kHead = 12.0f;   // a band's heading
 
 // A value's colour on the diverging map, symmetric around 0.
 Rgb8 Signed(float v, float range) { return ColormapColor(Colormap::Diverging, v, -range, range); }
@@ -217,13 +217,13 @@ DiagramFigure MakePathDiagram(const PathDiagramInput& in) {
   char pairs[96];
   std::snprintf(pairs, sizeof pairs, "%s pairs, all scored at once", FormatCount(0.5 * n * (n - 1.0)).c_str());
   d.AddText(pairs, W - 8, top2 + 13, kSmall, DiagramColor::Secondary, DiagramAnchor::End);
-  const float base = H - 20, arc_room = base - (top2 + 24);
+  const float base = H - 20, arc_room = std::max(10.0f, base - 11 - (top2 + 34));
   std::vector<const Slot*> toks;
   for (const Slot& s : slots)
     if (s.token >= 0) toks.push_back(&s);
   auto arc = [&](const Slot& p, const Slot& q, DiagramColor c, float w, float alpha) {
     const float dx = std::fabs(q.x - p.x);
-    const float h = std::min(arc_room, 8 + dx * 0.42f);
+    const float h = std::min(arc_room, 8 + dx * 0.3f);
     DiagramItem& it = d.AddCurve(p.x, base - 11, (p.x + q.x) * 0.5f, base - 11 - 2 * h, q.x, base - 11, c, w,
                                  std::clamp(static_cast<int>(dx / 6), 6, 24));
     it.alpha = alpha;
@@ -271,22 +271,26 @@ DiagramFigure MakeComparisonDiagram(const lessons::ComplexityLesson& c, float wi
     int better;  // 0 recurrent, 1 attention, -1 neither
   };
   const std::string N = FormatCount(c.params.n);
+  // Which column does better on each row, by the numbers (ties to neither).
+  auto better = [](double rnn, double att) { return rnn < att ? 0 : att < rnn ? 1 : -1; };
   const std::vector<Row> rows = {
       {"Parallel steps over the sequence", N + " steps", "one token after another", "1 step", "every position at once", 1},
       {"Longest path between two tokens", FormatCount(c.rnn_longest_path) + " steps",
        "gradients pass N \xE2\x88\x92 1 Jacobians: they vanish or explode", FormatCount(c.attention_longest_path) + " hop",
        "a direct connection at any distance", 1},
       {"Memory while reading (per layer)", FormatCount(c.rnn_state_values) + " numbers", "one fixed-size state: a bottleneck",
-       FormatCount(c.attention_score_values) + " weights per head", "N\xC2\xB2 unless computed in tiles (FlashAttention)", 0},
+       FormatCount(c.attention_score_values) + " weights per head", "N\xC2\xB2 unless computed in tiles (FlashAttention)",
+       better(c.rnn_state_values, c.attention_score_values)},
       {"Work per layer", FormatCount(c.table[1].work), "N\xC2\xB7" "d\xC2\xB2 multiply-adds", FormatCount(c.table[0].work),
-       "N\xC2\xB2\xC2\xB7" "d multiply-adds", c.attention_cheaper ? 1 : 0},
+       "N\xC2\xB2\xC2\xB7" "d multiply-adds", better(c.table[1].work, c.table[0].work)},
       {"Generating one more token", FormatCount(c.rnn_token_work), "d\xC2\xB2: the same at any length",
        FormatCount(c.attention_token_work_cached), "N\xC2\xB7" "d with the KV cache (" + FormatCount(c.attention_token_work_uncached) + " without)",
-       0},
+       better(c.rnn_token_work, c.attention_token_work_cached)},
       {"What must be kept to continue", FormatCount(c.rnn_state_values) + " numbers", "the state is all that remains",
-       FormatCount(c.attention_kv_values) + " numbers", "the KV cache, 2\xC2\xB7N\xC2\xB7" "d per layer, grows with N", 0},
+       FormatCount(c.attention_kv_values) + " numbers", "the KV cache, 2\xC2\xB7N\xC2\xB7" "d per layer, grows with N",
+       better(c.rnn_state_values, c.attention_kv_values)},
   };
-  const float lx = 0, rx = width * 0.34f, ax = width * 0.67f, row_h = 34, head_h = 22;
+  const float lx = 0, rx = width * 0.27f, ax = width * 0.635f, row_h = 36, head_h = 22;
   d.AddText("Recurrent (RNN, LSTM)", rx + 6, 15, kHead, DiagramColor::Ink).bold = true;
   d.AddText("Self-attention", ax + 6, 15, kHead, DiagramColor::Ink).bold = true;
   d.AddLine(0, head_h, width, head_h, DiagramColor::Frame, 0.8f);

@@ -104,6 +104,11 @@ AttentionStepsLesson ComputeAttentionSteps(const Trace& t, const AttentionStepsP
   return s;
 }
 
+Mat ScaledScores(const Trace& t, int layer, int head) {
+  const float s = t.config.scale ? 1.0f / std::sqrt(static_cast<float>(std::max(1, t.config.d_k))) : 1.0f;
+  return *t.Matrix(layer, head, HeadMatrix::Scores) * s;
+}
+
 AttentionStepsLesson RunAttentionStepsLesson(Engine& engine, const Request& request, const AttentionStepsParams& p,
                                              const CancelToken* cancel) {
   const TracePtr t = engine.Run(request, cancel);

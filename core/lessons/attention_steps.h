@@ -76,6 +76,10 @@ AttentionStepsLesson ComputeAttentionSteps(const Trace& t, const AttentionStepsP
 AttentionStepsLesson RunAttentionStepsLesson(Engine& engine, const Request& request, const AttentionStepsParams& p,
                                              const CancelToken* cancel = nullptr);
 
+// The step between the scores and the logits that the trace does not store:
+// s · scores for every pair (N, N), s = 1/√dk (or 1 with scaling off).
+Mat ScaledScores(const Trace& t, int layer, int head);
+
 nlohmann::json ToJson(const AttentionStepsLesson& s);
 
 }  // namespace attnviz::lessons

@@ -1,0 +1,33 @@
+// Pieces the lesson chapters (1-4) draw around their figures: the row of
+// section tabs, a caption at a readable measure, and the state of a lesson
+// computing off the UI thread.
+#pragma once
+#include <string>
+
+#include "core/compute/compute_service.h"
+#include "ui/chapters/chapter.h"
+
+namespace attnviz::ui {
+
+// A segmented control whose segments are recorded for GUI tests as
+// "<id>.<k>" (e.g. "ch1.section.2"). Returns true when the choice changed.
+bool SectionTabs(ChapterContext& ctx, const char* id, const char* const* items, int count, int* current);
+
+// A paragraph in the dim text colour, wrapped at about 60 em (or the width).
+void LessonCaption(const char* text);
+void LessonCaption(const std::string& text);
+
+// Pixels per diagram unit and the available size in units (ui/widgets/diagram.h).
+ImVec2 DiagramUnits(ImVec2 pixels);
+
+// A one-line note for a lesson still computing or that failed (nothing when fine).
+template <class T>
+void LessonStatus(const Computed<T>& c, const char* what);
+void LessonStatusLine(bool pending, bool have_value, const std::string& error, const char* what);
+
+template <class T>
+void LessonStatus(const Computed<T>& c, const char* what) {
+  LessonStatusLine(c.pending, c.value != nullptr, c.error, what);
+}
+
+}  // namespace attnviz::ui

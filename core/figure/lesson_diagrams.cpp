@@ -330,7 +330,7 @@ DiagramFigure MakePipelineDiagram(const PipelineDiagramInput& in) {
     lanes = {0, 1, 2, -1, H - 3, H - 2, H - 1};
   }
   const bool strips = !in.token.empty() && static_cast<int>(in.concat.size()) == H * dk && static_cast<int>(in.result.size()) == D;
-  const float top = 18, lanes_bottom = strips ? Hh * 0.60f : Hh - 26;
+  const float top = 22, lanes_bottom = strips ? Hh * 0.60f : Hh - 26;
   const float lane_h = (lanes_bottom - top) / lanes.size();
   const float box_h = std::min(lane_h * 0.72f, 30.0f);
   auto sh = [](int r, int c) { return std::to_string(r) + "\xC3\x97" + std::to_string(c); };
@@ -350,7 +350,13 @@ DiagramFigure MakePipelineDiagram(const PipelineDiagramInput& in) {
     d.AddText(FitText(shape, kSmall, x1 - x0 - 2), (x0 + x1) * 0.5f, cy + 11, kSmall, DiagramColor::Secondary, DiagramAnchor::Middle);
   };
   tall(xX0, xX1, "X", sh(n, D));
-  d.AddText("heads", (xW0 + xA1) * 0.5f, top - 6, kSmall, DiagramColor::Secondary, DiagramAnchor::Middle);
+  // Column heads with the shapes (the lanes are too thin to repeat them).
+  d.AddText(FitText(Cat("W_q W_k W_v  ", sh(D, dk)), kSmall, xW1 - xW0 + 20), (xW0 + xW1) * 0.5f, top - 6, kSmall,
+            DiagramColor::Secondary, DiagramAnchor::Middle);
+  d.AddText(FitText(Cat("Q K V  ", sh(n, dk)), kSmall, xQ1 - xQ0 + 20), (xQ0 + xQ1) * 0.5f, top - 6, kSmall,
+            DiagramColor::Secondary, DiagramAnchor::Middle);
+  d.AddText(FitText(Cat("softmax(QK\xE1\xB5\x80/\xE2\x88\x9A" "d\xE2\x82\x96)V  ", sh(n, dk)), kSmall, xA1 - xA0 + 10),
+            (xA0 + xA1) * 0.5f, top - 6, kSmall, DiagramColor::Secondary, DiagramAnchor::Middle);
   for (std::size_t k = 0; k < lanes.size(); ++k) {
     const float cy = top + (k + 0.5f) * lane_h, y0 = cy - box_h * 0.5f, y1 = cy + box_h * 0.5f;
     const int h = lanes[k];
@@ -388,15 +394,23 @@ DiagramFigure MakePipelineDiagram(const PipelineDiagramInput& in) {
     Fill(d, xC0 + 1, cy - box_h * 0.5f, xC1 - 1, cy + box_h * 0.5f, HeadColor(lanes[k]), 0.55f).tag = lanes[k];
   }
   d.AddText("concat", (xC0 + xC1) * 0.5f, top - 6, kSmall, DiagramColor::Ink, DiagramAnchor::Middle).bold = true;
-  d.AddText(sh(n, H * dk), (xC0 + xC1) * 0.5f, lanes_bottom + 11, kSmall, DiagramColor::Secondary, DiagramAnchor::Middle);
+  d.AddText(sh(n, H * dk), (xC0 + xC1) * 0.5f, (top + lanes_bottom) * 0.5f + 4, kSmall, DiagramColor::Ink, DiagramAnchor::Middle);
   tall(xO0, xO1, "W_o", sh(H * dk, D));
   tall(xR0, xR1, "out", sh(n, D));
   const float cy = (top + lanes_bottom) * 0.5f;
   d.AddLine(xC1 + 1, cy, xO0 - 2, cy, DiagramColor::Ink, 1.0f).arrow = true;
   d.AddLine(xO1 + 1, cy, xR0 - 2, cy, DiagramColor::Ink, 1.0f).arrow = true;
 
+  // The parameter count: H heads of width dₖ cost what one head of width H·dₖ would.
+  {
+    const double params = 3.0 * H * D * dk + static_cast<double>(H) * dk * D;
+    std::string line = Cat("parameters: 3\xC2\xB7H\xC2\xB7" "D\xC2\xB7" "d\xE2\x82\x96 + H\xC2\xB7" "d\xE2\x82\x96\xC2\xB7" "D = ",
+                           FormatCount(params));
+    if (H * dk == D) line += " = 4\xC2\xB7" "D\xC2\xB2, the same as one head of width D";
+    d.AddText(FitText(line, kSmall, W), W, lanes_bottom + 11, kSmall, DiagramColor::Secondary, DiagramAnchor::End);
+  }
   if (strips) {
-    const float y0 = lanes_bottom + 22;
+    const float y0 = lanes_bottom + 24;
     d.AddText(FitText(Quoted(in.token) + ": its row of the concatenation, " + std::to_string(H * dk) +
                           " numbers, " + std::to_string(dk) + " from each head",
                       kText, W),
@@ -421,6 +435,84 @@ DiagramFigure MakePipelineDiagram(const PipelineDiagramInput& in) {
     for (int c = 0; c < D; ++c) Fill(d, c * rw, y1 + 6, (c + 1) * rw, y1 + 6 + ch, Signed(in.result[c], range));
     d.height = std::max(Hh, y1 + 6 + ch + 4);
   }
+  return d;
+}
+
+DiagramFigure MakeInductionDiagram(const InductionDiagramInput& in) {
+  DiagramFigure d;
+  d.width = in.width;
+  d.height = in.height;
+  d.title = "An induction head: two heads composing";
+  const int n = static_cast<int>(in.tokens.size());
+  if (n == 0) {
+    d.AddText("No tokens.", 4, 16, kText, DiagramColor::Secondary);
+    return d;
+  }
+  const int q = std::clamp(in.query, 0, n - 1);
+  std::vector<int> anchors = {0, q, n - 1};
+  for (int t : in.targets) anchors.push_back(t), anchors.push_back(t - 1);
+  if (in.attends_to >= 0) anchors.push_back(in.attends_to);
+  const int max_slots = std::max(5, static_cast<int>((in.width - 16) / 44.0f));
+  const std::vector<Slot> slots = LayOutSlots(ShownTokens(n, anchors, max_slots), 8, in.width - 8);
+  const float slot_w = (in.width - 16) / std::max<std::size_t>(1, slots.size());
+  const float base = in.height * 0.56f;
+  const Rgb8 c1 = HeadColor(0), c2 = HeadColor(3);
+  auto xof = [&](int t) {
+    for (const Slot& s : slots)
+      if (s.token == t) return s.x;
+    return -1.0f;
+  };
+  for (const Slot& s : slots) {
+    if (s.token < 0) {
+      d.AddText(Cat("\xE2\x8B\xAF ", FormatCount(s.skipped)), s.x, base, kSmall, DiagramColor::Secondary, DiagramAnchor::Middle);
+      continue;
+    }
+    const bool target = std::find(in.targets.begin(), in.targets.end(), s.token) != in.targets.end();
+    DiagramItem& t = d.AddText(FitText(in.tokens[s.token], kText, slot_w - 2), s.x, base, kText,
+                               s.token == q ? DiagramColor::Accent : target ? DiagramColor::Highlight : DiagramColor::Ink,
+                               DiagramAnchor::Middle);
+    t.bold = s.token == q || target;
+    t.tag = s.token;
+  }
+  // Step 1, below the line: each target reads the token before it (layer 1).
+  for (int tg : in.targets) {
+    const float x1 = xof(tg), x0 = xof(tg - 1);
+    if (x0 < 0 || x1 < 0) continue;
+    DiagramItem& c = d.AddCurve(x1, base + 6, (x0 + x1) * 0.5f, base + 34, x0, base + 6, DiagramColor::Custom, 1.8f);
+    c.rgb = c1;
+    const int w = tg < static_cast<int>(in.previous_word.size()) ? in.previous_word[tg] : -1;
+    const std::string what = w >= 0 ? in.tokens[w] : in.tokens[tg - 1];
+    DiagramItem& t = d.AddText(FitText(Cat("wrote \xE2\x80\x9C", what) + "\xE2\x80\x9D", kSmall, 3 * slot_w),
+                               (x0 + x1) * 0.5f, base + 36, kSmall, DiagramColor::Custom, DiagramAnchor::Middle);
+    t.rgb = c1;
+  }
+  // Step 2, above the line: the query attends to where its word was followed.
+  const float xq = xof(q);
+  if (in.attends_to >= 0 && xq >= 0) {
+    const float xa = xof(in.attends_to);
+    if (xa >= 0) {
+      const float hgt = std::min(base - 40, 14 + std::fabs(xq - xa) * 0.3f);
+      DiagramItem& c = d.AddCurve(xq, base - 14, (xq + xa) * 0.5f, base - 14 - 2 * hgt, xa, base - 14, DiagramColor::Custom, 2.4f);
+      c.rgb = c2;
+      char w[96];
+      std::snprintf(w, sizeof w, "%.0f%%", 100 * in.weight);
+      DiagramItem& t = d.AddText(w, (xq + xa) * 0.5f, base - 14 - hgt - 4, kText, DiagramColor::Custom, DiagramAnchor::Middle);
+      t.rgb = c2;
+      t.bold = true;
+    }
+  }
+  // The legend in words.
+  float y = in.height - 26;
+  DiagramItem& l1 = d.AddText(FitText(in.prev_head + " (previous-token): every token stores the word before it", kSmall, in.width - 8),
+                              4, y, kSmall, DiagramColor::Custom);
+  l1.rgb = c1;
+  const std::string who = Quoted(in.tokens[q]);
+  std::string l2t = in.induction_head + " (induction): " + who + " looks for a token whose stored word is " + who;
+  if (in.predicted >= 0) l2t += Cat(", and copies it: predicts ", Quoted(in.tokens[in.predicted]));
+  DiagramItem& l2 = d.AddText(FitText(l2t, kSmall, in.width - 8), 4, y + 14, kSmall, DiagramColor::Custom);
+  l2.rgb = c2;
+  d.AddText("layer 2 reads", 4, 14, kSmall, DiagramColor::Secondary);
+  d.AddText("layer 1 wrote", 4, base + 52, kSmall, DiagramColor::Secondary);
   return d;
 }
 

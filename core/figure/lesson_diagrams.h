@@ -59,6 +59,23 @@ struct PipelineDiagramInput {
 // Lanes carry tag = head.
 DiagramFigure MakePipelineDiagram(const PipelineDiagramInput& in);
 
+// Two heads composing (the induction circuit), on one line of tokens: layer 1's
+// previous-token head has written into each token "the word before me"; the
+// induction head's query at `query` matches the token whose previous word is
+// the query itself, so it attends to the token after an earlier copy.
+struct InductionDiagramInput {
+  std::vector<std::string> tokens;      // (N)
+  int query = 0;                        // the repeated token
+  std::vector<int> previous_word;       // (N) what layer 1 wrote into each token (token index, -1 none)
+  std::vector<int> targets;             // the tokens after earlier copies of the query's word
+  int attends_to = -1;                  // the induction head's argmax from the query
+  double weight = 0;                    // its weight
+  int predicted = -1;                   // the token the head's output resembles most
+  std::string prev_head, induction_head;  // "L1 H0", "L2 H0"
+  float width = 800, height = 240;
+};
+DiagramFigure MakeInductionDiagram(const InductionDiagramInput& in);
+
 // [SECTION] Chapter 4: one query row under three masks
 // Keys as columns (a window around the query in long sentences), the query's
 // logits in the first row, then per mask the weights as bars with

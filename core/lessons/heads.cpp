@@ -64,6 +64,7 @@ HeadsLesson ComputeHeadsLesson(const Trace& t, const HeadsParams& p, const Cance
   // the window's cache is for the heads on screen).
   ParallelFor(L * H, [&](int task) {
     const int l = task / H, h = task % H;
+    if (!p.summaries && l != p.layer) return;
     HeadSummary& s = r.summary[task];
     s.layer = l;
     s.head = h;

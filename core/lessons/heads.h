@@ -36,6 +36,7 @@ struct HeadsParams {
   int layer = 0;    // the layer of the "one against several" part (0-based)
   int query = -1;   // its token; -1 = the last one
   int thumb = 48;   // thumbnail size, 4..256
+  bool summaries = true;  // false: only the query part and the chosen layer's sentence targets (no L·H pass)
 };
 
 struct HeadSummary {

@@ -37,7 +37,7 @@ class Engine;
 
 namespace attnviz::lessons {
 
-inline constexpr int kPaddingMaxTokens = 1024;
+inline constexpr int kPaddingMaxTokens = 2048;
 inline constexpr const char* kDefaultSecondText = "A short one.";
 
 struct PaddingParams {

@@ -149,7 +149,7 @@ class WhyAttentionChapter final : public Chapter {
     in.height = u.y;
     DiagramFigure fig = MakePathDiagram(in);
     const DiagramResult r = DrawDiagram("##path", fig, ImVec2(avail.x, h));
-    ctx.layout.AddLastItem("ch1.figure");
+    ctx.layout.Add("ch1.figure", r.min, r.max);
     if (r.hovered_tag >= 0) ctx.ReportHover(r.hovered_tag);
     if (r.clicked_tag >= 0) {
       if (ctx.ui.selected_token < 0) ctx.ui.selected_token = r.clicked_tag;
@@ -167,7 +167,7 @@ class WhyAttentionChapter final : public Chapter {
     SliderRow(ctx);
     const Computed<lessons::RnnLesson> r = AskRnn(ctx);
     LessonStatus(r, "the recurrent network");
-    if (!r.value) return;
+    if (!r.value) return FigurePlaceholder(ctx, "ch1.figure");
     const lessons::RnnLesson& l = *r.value;
     FactBadge("measured radius", Fmt("%.3f", l.measured_radius));
     const double far = l.log10_grad_norm.empty() ? 0 : l.log10_grad_norm.front();
@@ -342,7 +342,7 @@ class WhyAttentionChapter final : public Chapter {
     DiagramFigure fig = MakeComparisonDiagram(c, u.x);
     const float h = std::min(avail.y, fig.height * DiagramPixelsPerUnit());
     const DiagramResult r = DrawDiagram("##compare", fig, ImVec2(avail.x, h));
-    ctx.layout.AddLastItem("ch1.figure");
+    ctx.layout.Add("ch1.figure", r.min, r.max);
     if (r.export_requested) ctx.export_requested = true;
     OfferFigure(ctx, fig.title, "rnn-vs-attention", Figure{std::move(fig)}, r.hovered || r.export_requested);
     LessonCaption(

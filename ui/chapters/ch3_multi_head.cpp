@@ -157,6 +157,7 @@ class MultiHeadChapter final : public Chapter {
       }
     } else {
       ImGui::Dummy(ImVec2(grid_w, grid_h));
+      ctx.layout.AddLastItem("ch3.figure");
     }
     ImGui::EndGroup();
     if (side) ImGui::SameLine(0, fs);
@@ -182,6 +183,7 @@ class MultiHeadChapter final : public Chapter {
     const ImVec2 rest = ImGui::GetContentRegionAvail();
     const ArcsResult ar = DrawAttentionArcs("##arcs", a, arcs_view_, ImVec2(rest.x, side ? body_h : rest.y - cap));
     ctx.layout.AddLastItem("ch3.arcs");
+    ctx.layout.AddLastItem("arcs");  // the name the shared views use (click tests)
     if (ar.hovered_token >= 0) ctx.ReportHover(ar.hovered_token);
     if (ar.clicked_token >= 0) ctx.ui.selected_token = ar.clicked_token == ctx.ui.selected_token ? -1 : ar.clicked_token;
     LessonCaption("Each thumbnail is one head's weights (rows: queries, columns: keys), max-pooled past 48 tokens. "
@@ -219,7 +221,7 @@ class MultiHeadChapter final : public Chapter {
     in.height = u.y;
     DiagramFigure fig = MakePipelineDiagram(in);
     const DiagramResult r = DrawDiagram("##pipeline", fig, ImVec2(avail.x, h));
-    ctx.layout.AddLastItem("ch3.figure");
+    ctx.layout.Add("ch3.figure", r.min, r.max);
     if (r.clicked_tag >= 0) ctx.ui.focused_head = r.clicked_tag;
     if (r.export_requested) ctx.export_requested = true;
     OfferFigure(ctx, fig.title, "multi-head-pipeline", Figure{std::move(fig)}, r.hovered || r.export_requested);
@@ -237,7 +239,7 @@ class MultiHeadChapter final : public Chapter {
     const int q = ctx.ui.selected_token >= 0 && ctx.ui.selected_token < n ? ctx.ui.selected_token : n - 1;
     const Computed<lessons::HeadsLesson> r = AskHeads(ctx, false, q);
     LessonStatus(r, "the heads at this token");
-    if (!r.value || r.value->n != n) return;
+    if (!r.value || r.value->n != n) return FigurePlaceholder(ctx, "ch3.figure");
     const lessons::HeadsLesson& l = *r.value;
     const std::string who = "\xE2\x80\x9C" + l.tokens[l.query] + "\xE2\x80\x9D";
     const int k = static_cast<int>(l.targets.size());

@@ -144,7 +144,7 @@ class MasksChapter final : public Chapter {
           return std::make_shared<const lessons::MasksLesson>(lessons::RunMasksLesson(*engine, req, p, &c));
         });
     LessonStatus(r, "the three masks");
-    if (!r.value || r.value->n != n) return;
+    if (!r.value || r.value->n != n) return FigurePlaceholder(ctx, "ch4.figure");
     const lessons::MasksLesson& m = *r.value;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float gap = 0.6f * fs, w = std::floor((avail.x - 2 * gap) / 3);
@@ -169,7 +169,7 @@ class MasksChapter final : public Chapter {
     const ImVec2 u = DiagramUnits(ImVec2(rest.x, rh));
     DiagramFigure fig = MakeMaskRowDiagram(m, u.x, u.y);
     const DiagramResult dr = DrawDiagram("##row", fig, ImVec2(rest.x, rh));
-    ctx.layout.AddLastItem("ch4.figure");
+    ctx.layout.Add("ch4.figure", dr.min, dr.max);
     if (dr.hovered_tag >= 0) ctx.ReportHover(dr.hovered_tag);
     if (dr.clicked_tag >= 0) ctx.ui.selected_token = dr.clicked_tag;
     if (dr.export_requested) ctx.export_requested = true;
@@ -211,7 +211,7 @@ class MasksChapter final : public Chapter {
           return std::make_shared<const lessons::CrossAttentionLesson>(lessons::RunCrossAttentionLesson(*engine, req, p, &c));
         });
     LessonStatus(r, "cross-attention");
-    if (!r.value) return;
+    if (!r.value) return FigurePlaceholder(ctx, "ch4.figure");
     const lessons::CrossAttentionLesson& c = *r.value;
     if (cross_gen_ != r.generation) {
       cross_rows_ = AsTokens(c.target_tokens);
@@ -282,7 +282,7 @@ class MasksChapter final : public Chapter {
           return std::make_shared<const lessons::PaddingLesson>(lessons::RunPaddingLesson(*engine, req, p, &c));
         });
     LessonStatus(r, "the padded batch");
-    if (!r.value || r.value->batch.size() != 2) return;
+    if (!r.value || r.value->batch.size() != 2) return FigurePlaceholder(ctx, "ch4.figure");
     const lessons::PaddingLesson& pl = *r.value;
     // The sentence that got pads (the shorter one).
     const int b = pl.batch[1].length < pl.batch[0].length ? 1 : 0;

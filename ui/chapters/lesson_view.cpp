@@ -55,3 +55,13 @@ void LessonStatusLine(bool pending, bool have_value, const std::string& error, c
 }
 
 }  // namespace attnviz::ui
+
+namespace attnviz::ui {
+
+void FigurePlaceholder(ChapterContext& ctx, const char* name) {
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  ImGui::Dummy(ImVec2(std::max(1.0f, avail.x), std::max(1.0f, avail.y - ImGui::GetTextLineHeightWithSpacing())));
+  ctx.layout.AddLastItem(name);
+}
+
+}  // namespace attnviz::ui

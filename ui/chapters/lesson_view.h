@@ -25,6 +25,10 @@ template <class T>
 void LessonStatus(const Computed<T>& c, const char* what);
 void LessonStatusLine(bool pending, bool have_value, const std::string& error, const char* what);
 
+// While a lesson computes for the first time: the room its figure will take,
+// recorded under `name` so the layout (and tests) see the figure's place.
+void FigurePlaceholder(ChapterContext& ctx, const char* name);
+
 template <class T>
 void LessonStatus(const Computed<T>& c, const char* what) {
   LessonStatusLine(c.pending, c.value != nullptr, c.error, what);

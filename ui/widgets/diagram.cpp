@@ -56,8 +56,8 @@ DiagramResult DrawDiagram(const char* id, const DiagramFigure& d, ImVec2 size, b
   const float s = std::min(size.x / std::max(1.0f, d.width), size.y / std::max(1.0f, d.height));
   const ImVec2 o(origin.x + std::floor((size.x - d.width * s) * 0.5f), origin.y);
   res.scale = s;
-  res.min = o;
-  res.max = ImVec2(o.x + d.width * s, o.y + d.height * s);
+  res.min = origin;
+  res.max = ImVec2(origin.x + size.x, origin.y + size.y);
   ImGui::InvisibleButton("##diagram", size);
   res.hovered = ImGui::IsItemHovered();
   const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);

@@ -20,7 +20,7 @@ struct DiagramResult {
   int clicked_tag = -1;          // ... clicked this frame
   bool export_requested = false; // the corner Export button was pressed
   float scale = 1.0f;            // pixels per figure unit used
-  ImVec2 min, max;               // the drawing on screen
+  ImVec2 min, max;               // the widget on screen (the drawing is centred in it)
 };
 
 // Pixels per figure unit the chapters lay diagrams out for: text of 13 units

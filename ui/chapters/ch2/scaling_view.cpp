@@ -127,6 +127,7 @@ void ScalingView::Draw(ChapterContext& ctx) {
     plot("##sat", sat, "softmax-saturation", "ch2.figure");
   } else {
     ImGui::Dummy(ImVec2(avail.x, h));
+    ctx.layout.AddLastItem("ch2.figure");
   }
 
   // -- The sentence: per row, and across temperature.

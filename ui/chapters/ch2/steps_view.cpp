@@ -333,7 +333,10 @@ void AttentionStepsView::DrawMatrices(ChapterContext& ctx, const lessons::Attent
     view_[i].show_values = ctx.ui.show_values;
     view_[i].show_colorbar = i == 0;
     const HeatmapResult r = heat_[i]->Draw("##m", d, view_[i], ImVec2(w, height - ImGui::GetTextLineHeightWithSpacing()));
-    if (i == 0) ctx.layout.AddLastItem("ch2.figure");
+    if (i == 0) {
+      ctx.layout.AddLastItem("ch2.figure");
+      ctx.layout.AddLastItem("heatmap");  // the name the shared views use (export tests)
+    }
     if (r.hovered_row >= 0 && m[i].token_rows) ctx.ReportHover(r.hovered_row);
     if (r.clicked_row >= 0 && m[i].token_rows) ctx.ui.selected_token = r.clicked_row == ctx.ui.selected_token ? -1 : r.clicked_row;
     ExportableHeatmap e;

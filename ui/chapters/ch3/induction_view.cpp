@@ -104,7 +104,7 @@ void InductionView::Draw(ChapterContext& ctx) {
         return std::make_shared<const lessons::InductionLesson>(lessons::RunInductionLesson(*engine, req, p, &c));
       });
   LessonStatus(r, "the induction circuit");
-  if (!r.value || r.value->n != t.n()) return;
+  if (!r.value || r.value->n != t.n()) return FigurePlaceholder(ctx, "ch3.figure");
   const lessons::InductionLesson& l = *r.value;
   const std::string prev = "L" + std::to_string(l.prev_layer + 1) + " H" + std::to_string(l.prev_head);
   const std::string ind = "L" + std::to_string(l.induction_layer + 1) + " H" + std::to_string(l.induction_head);
@@ -145,7 +145,7 @@ void InductionView::Draw(ChapterContext& ctx) {
   in.height = u.y;
   DiagramFigure fig = MakeInductionDiagram(in);
   const DiagramResult dr = DrawDiagram("##induction", fig, ImVec2(avail.x, h));
-  ctx.layout.AddLastItem("ch3.figure");
+  ctx.layout.Add("ch3.figure", dr.min, dr.max);
   if (dr.hovered_tag >= 0) ctx.ReportHover(dr.hovered_tag);
   if (dr.clicked_tag >= 0) ctx.ui.selected_token = dr.clicked_tag;
   if (dr.export_requested) ctx.export_requested = true;

@@ -113,12 +113,12 @@ class WhyAttentionChapter final : public Chapter {
     ImGui::SetNextItemWidth(9 * fs);
     ImGui::SliderInt("hidden size D", &rnn_.hidden, lessons::kRnnMinHidden, lessons::kRnnMaxHidden, "%d",
                      ImGuiSliderFlags_Logarithmic);
-    ctx.layout.AddLastItem("ch1.hidden");
+    RecordFrame(ctx, "ch1.hidden", 9 * fs);
     ImGui::SameLine(0, fs);
     float radius = static_cast<float>(rnn_.radius);
     ImGui::SetNextItemWidth(9 * fs);
     if (ImGui::SliderFloat("spectral radius of W_hh", &radius, 0.1f, 2.5f, "%.2f")) rnn_.radius = radius;
-    ctx.layout.AddLastItem("ch1.radius");
+    RecordFrame(ctx, "ch1.radius", 9 * fs);
   }
 
   // [SECTION] 1: the chain beside the graph
@@ -239,12 +239,12 @@ class WhyAttentionChapter final : public Chapter {
     const std::string nlabel = "N = " + FormatCount(p.n);
     if (ImGui::SliderFloat("tokens##n", &log_n, 0.0f, std::log10(16777216.0f), nlabel.c_str()))
       cost_n_ = std::max(1.0, std::round(std::pow(10.0, log_n)));
-    ctx.layout.AddLastItem("ch1.n");
+    RecordFrame(ctx, "ch1.n", 9 * fs);
     ImGui::SameLine(0, fs * 0.8f);
     int d = p.d;
     ImGui::SetNextItemWidth(6.5f * fs);
     if (ImGui::SliderInt("width d", &d, 16, 16384, "d = %d", ImGuiSliderFlags_Logarithmic)) cost_d_ = d;
-    ctx.layout.AddLastItem("ch1.d");
+    RecordFrame(ctx, "ch1.d", 6.5f * fs);
     ImGui::SameLine(0, fs * 0.8f);
     ImGui::SetNextItemWidth(3.5f * fs);
     ImGui::SliderInt("kernel k", &cost_k_, 2, 9);

@@ -129,7 +129,7 @@ class MasksChapter final : public Chapter {
     int prefix = prefix_ < 0 || prefix_ > n ? (n + 1) / 2 : prefix_;
     ImGui::SetNextItemWidth(10 * fs);
     if (ImGui::SliderInt("prefix P (prefix-LM)", &prefix, 0, n)) prefix_ = prefix;
-    ctx.layout.AddLastItem("ch4.prefix");
+    RecordFrame(ctx, "ch4.prefix", 10 * fs);
     lessons::MasksParams p;
     p.layer = ctx.ui.layer;
     p.head = ctx.ui.focused_head;
@@ -159,7 +159,7 @@ class MasksChapter final : public Chapter {
                                       exact ? std::span<const Token>(t.tokens) : std::span<const Token>(),
                                       exact ? std::span<const Token>(t.tokens) : std::span<const Token>(), ImVec2(w, h),
                                       r.generation, exact ? m.query : -1, k == 2);
-      if (k == 0) ctx.layout.Add("ch4.heatmaps", hr.plot_min, hr.plot_max);
+      if (k == 2) ctx.layout.Add("ch4.prefix-lm", hr.plot_min, hr.plot_max);
       if (exact && hr.hovered_row >= 0) ctx.ReportHover(hr.hovered_row);
       if (exact && hr.clicked_row >= 0) ctx.ui.selected_token = hr.clicked_row;
     }

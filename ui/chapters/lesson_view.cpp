@@ -58,6 +58,11 @@ void LessonStatusLine(bool pending, bool have_value, const std::string& error, c
 
 namespace attnviz::ui {
 
+void RecordFrame(ChapterContext& ctx, const std::string& name, float width) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  ctx.layout.Add(name, a, ImVec2(std::min(b.x, a.x + width), b.y));
+}
+
 void FigurePlaceholder(ChapterContext& ctx, const char* name) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   ImGui::Dummy(ImVec2(std::max(1.0f, avail.x), std::max(1.0f, avail.y - ImGui::GetTextLineHeightWithSpacing())));

@@ -25,6 +25,9 @@ template <class T>
 void LessonStatus(const Computed<T>& c, const char* what);
 void LessonStatusLine(bool pending, bool have_value, const std::string& error, const char* what);
 
+// Records the last item's frame (a slider without its label, `width` wide) as `name`.
+void RecordFrame(ChapterContext& ctx, const std::string& name, float width);
+
 // While a lesson computes for the first time: the room its figure will take,
 // recorded under `name` so the layout (and tests) see the figure's place.
 void FigurePlaceholder(ChapterContext& ctx, const char* name);

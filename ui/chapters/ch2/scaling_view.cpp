@@ -47,7 +47,7 @@ void ScalingView::Draw(ChapterContext& ctx) {
   ImGui::SetNextItemWidth(12 * fs);
   if (ImGui::SliderFloat("temperature T", &temp, 0.1f, 10.0f, "T = %.2f", ImGuiSliderFlags_Logarithmic))
     ctx.request.temperature = std::clamp(temp, kMinTemperature, kMaxTemperature);
-  ctx.layout.AddLastItem("ch2.temperature");
+  RecordFrame(ctx, "ch2.temperature", 12 * fs);
 
   // The random part once per seed; the sentence part per request and head.
   lessons::ScalingParams p;

@@ -8,6 +8,7 @@
 #include "core/lessons/cross_attention.h"
 #include "core/lessons/flash.h"
 #include "core/lessons/heads.h"
+#include "core/lessons/induction.h"
 #include "core/lessons/kv_cache.h"
 #include "core/lessons/lesson.h"
 #include "core/lessons/masks.h"
@@ -109,6 +110,14 @@ nlohmann::json RunPadding(const LessonArgs& a, LessonContext& ctx) {
   return ToJson(RunPaddingLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
+// [SECTION] Chapter 3: the built-in model's induction circuit
+
+nlohmann::json RunInduction(const LessonArgs& a, LessonContext& ctx) {
+  InductionParams p;
+  p.top = a.Int("top");
+  return ToJson(RunInductionLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
 // [SECTION] Chapter 6
 
 nlohmann::json RunMemory(const LessonArgs& a, LessonContext& ctx) {
@@ -187,6 +196,7 @@ const std::vector<LessonInfo>& AllLessons() {
                   Real("radius", "R", "spectral radius of W_hh", kRnnMinRadius, kRnnMaxRadius, 0.9),
                   Int("seed", "S", "seed of the network's weights (the shared --seed option)", 0, 0, 1)},
                  true, RunRnn});
+<<<<<<< HEAD
     l.push_back({"complexity", 1, "Vaswani et al.'s Table 1 at your N and d: per-layer work, sequential steps and longest path of attention, recurrence, convolution and restricted attention; N^2 pairs; RNN vs attention",
                  {Int("n", "N", "tokens (0 = the sentence's)", 0, 1 << 30, 0),
                   Int("d", "D", "model width d (0 = the model's d_model)", 0, kComplexityMaxD, 0),
@@ -222,6 +232,9 @@ const std::vector<LessonInfo>& AllLessons() {
                   Text("second", "TEXT", "the batch's second sentence", kDefaultSecondText),
                   Choice("side", "SIDE", "where the pads go", {"right", "left"}, "right")},
                  true, RunPadding});
+    l.push_back({"induction", 3, "the built-in model's induction circuit on the sentence: what layer 1's previous-token head writes, what layer 2's induction head matches, and whether each repeated token finds the token after its earlier copy",
+                 {Int("top", "K", "keys listed per query row, largest weight first", 1, kInductionMaxTop, 5)},
+                 true, RunInduction});
     // -- chapter 5 adds its lessons here (issue 10)
     l.push_back({"kv-cache", 6, "the KV cache of the model on screen: bytes per token and for the sentence, and the saving of G < H",
                  {Int("bytes", "B", "bytes per cached value (4 = float32, as computed here)", 1, 8, 4)},

@@ -196,7 +196,6 @@ const std::vector<LessonInfo>& AllLessons() {
                   Real("radius", "R", "spectral radius of W_hh", kRnnMinRadius, kRnnMaxRadius, 0.9),
                   Int("seed", "S", "seed of the network's weights (the shared --seed option)", 0, 0, 1)},
                  true, RunRnn});
-<<<<<<< HEAD
     l.push_back({"complexity", 1, "Vaswani et al.'s Table 1 at your N and d: per-layer work, sequential steps and longest path of attention, recurrence, convolution and restricted attention; N^2 pairs; RNN vs attention",
                  {Int("n", "N", "tokens (0 = the sentence's)", 0, 1 << 30, 0),
                   Int("d", "D", "model width d (0 = the model's d_model)", 0, kComplexityMaxD, 0),

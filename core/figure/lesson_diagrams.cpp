@@ -455,7 +455,8 @@ DiagramFigure MakeInductionDiagram(const InductionDiagramInput& in) {
   const int max_slots = std::max(5, static_cast<int>((in.width - 16) / 44.0f));
   const std::vector<Slot> slots = LayOutSlots(ShownTokens(n, anchors, max_slots), 8, in.width - 8);
   const float slot_w = (in.width - 16) / std::max<std::size_t>(1, slots.size());
-  const float base = in.height * 0.56f;
+  // Rows, top to bottom: layer 2's arc, the tokens, layer 1's arcs and what they wrote, the legend.
+  const float legend_y = in.height - 22, base = std::max(40.0f, legend_y - 58);
   const Rgb8 c1 = HeadColor(0), c2 = HeadColor(3);
   auto xof = [&](int t) {
     for (const Slot& s : slots)
@@ -478,12 +479,12 @@ DiagramFigure MakeInductionDiagram(const InductionDiagramInput& in) {
   for (int tg : in.targets) {
     const float x1 = xof(tg), x0 = xof(tg - 1);
     if (x0 < 0 || x1 < 0) continue;
-    DiagramItem& c = d.AddCurve(x1, base + 6, (x0 + x1) * 0.5f, base + 34, x0, base + 6, DiagramColor::Custom, 1.8f);
+    DiagramItem& c = d.AddCurve(x1, base + 6, (x0 + x1) * 0.5f, base + 30, x0, base + 6, DiagramColor::Custom, 1.8f);
     c.rgb = c1;
     const int w = tg < static_cast<int>(in.previous_word.size()) ? in.previous_word[tg] : -1;
     const std::string what = w >= 0 ? in.tokens[w] : in.tokens[tg - 1];
     DiagramItem& t = d.AddText(FitText(Cat("wrote \xE2\x80\x9C", what) + "\xE2\x80\x9D", kSmall, 3 * slot_w),
-                               (x0 + x1) * 0.5f, base + 36, kSmall, DiagramColor::Custom, DiagramAnchor::Middle);
+                               (x0 + x1) * 0.5f, base + 34, kSmall, DiagramColor::Custom, DiagramAnchor::Middle);
     t.rgb = c1;
   }
   // Step 2, above the line: the query attends to where its word was followed.
@@ -502,7 +503,7 @@ DiagramFigure MakeInductionDiagram(const InductionDiagramInput& in) {
     }
   }
   // The legend in words.
-  float y = in.height - 26;
+  const float y = legend_y;
   DiagramItem& l1 = d.AddText(FitText(in.prev_head + " (previous-token): every token stores the word before it", kSmall, in.width - 8),
                               4, y, kSmall, DiagramColor::Custom);
   l1.rgb = c1;
@@ -512,7 +513,7 @@ DiagramFigure MakeInductionDiagram(const InductionDiagramInput& in) {
   DiagramItem& l2 = d.AddText(FitText(l2t, kSmall, in.width - 8), 4, y + 14, kSmall, DiagramColor::Custom);
   l2.rgb = c2;
   d.AddText("layer 2 reads", 4, 14, kSmall, DiagramColor::Secondary);
-  d.AddText("layer 1 wrote", 4, base + 52, kSmall, DiagramColor::Secondary);
+  d.AddText("layer 1 wrote", 4, base + 34, kSmall, DiagramColor::Secondary);
   return d;
 }
 

@@ -39,5 +39,24 @@ park_mouse
 sleep 0.5
 snap o1
 changed ch3.figure o0 o1 0.01
+
+# The induction circuit on random words repeated (the built-in model's second layer).
+read -r x y < <(center_of rects.ch3.section.3)
+click_at "$x" "$y"
+park_mouse
+sleep 0.5
+snap i
+read -r x y < <(center_of rects.ch3.repeat-random)
+click_at "$x" "$y"
+park_mouse
+sleep 1
+snap i0
+expect_eq "$(fact tokens "$OUT/i0.json")" "14" "seven random words, twice"
+expect_eq "$(fact ch3.induction "$OUT/i0.json")" "7/7" "every repeated word finds the word after its earlier copy"
+read -r x y < <(center_of token.9)
+click_at "$x" "$y"
+park_mouse
+snap i1
+changed ch3.figure i0 i1 0.005
 stop_app
-echo "ok: grid click focuses a head; token clicks change the pipeline's rows and the one-against-several plot"
+echo "ok: grid click focuses a head; token clicks change the pipeline, the one-against-several plot and the induction figure; 7/7 on random repeated words"

@@ -81,16 +81,21 @@ bool InductionView::Available() { return true; }
 void InductionView::Draw(ChapterContext& ctx) {
   const Trace& t = *ctx.trace;
   const float fs = ImGui::GetFontSize();
+  // Induction is a decoder's circuit: the presets turn the causal mask on (see the lesson's notes).
   if (ImGui::SmallButton("Mr and Mrs \xE2\x80\xA6 Mr and Mrs")) {
     ctx.request.text = kRepeatedExample;
+    ctx.request.mask.causal = true;
     ctx.ui.selected_token = -1;
   }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("A sentence that repeats, read causally as a decoder reads it");
   ctx.layout.AddLastItem("ch3.repeat-example");
   ImGui::SameLine(0, fs * 0.6f);
   if (ImGui::SmallButton("random words, repeated")) {
     ctx.request.text = RandomRepeated(++random_texts_);
+    ctx.request.mask.causal = true;
     ctx.ui.selected_token = -1;
   }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Seven unrelated words, twice: nothing but the repetition links them");
   ctx.layout.AddLastItem("ch3.repeat-random");
   ImGui::SameLine(0, fs * 0.6f);
   ImGui::TextDisabled("or type any text that repeats");
@@ -114,6 +119,7 @@ void InductionView::Draw(ChapterContext& ctx) {
   FactBadge("land after the earlier copy", hits, true);
   FactBadge("previous-token head", prev, true);
   FactBadge("induction head", ind, true);
+  ctx.layout.Fact("ch3.induction", std::to_string(l.hits) + "/" + std::to_string(l.repeated));
 
   // The query: the selected token, else the last one whose word came earlier.
   int q = ctx.ui.selected_token;
@@ -139,7 +145,7 @@ void InductionView::Draw(ChapterContext& ctx) {
   in.prev_head = prev;
   in.induction_head = ind;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float h = std::clamp(avail.y * 0.42f, 9 * fs, 16 * fs);
+  const float h = std::clamp(avail.y * 0.42f, 12 * fs, 16 * fs);
   const ImVec2 u = DiagramUnits(ImVec2(avail.x, h));
   in.width = u.x;
   in.height = u.y;

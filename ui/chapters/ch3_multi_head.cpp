@@ -111,7 +111,7 @@ class MultiHeadChapter final : public Chapter {
     const float cap = 2.4f * ImGui::GetTextLineHeightWithSpacing();
     // Few layers: the grid across the top, the arcs below. Many: side by side.
     const int layers = static_cast<int>(t.layers.size());
-    const bool side = layers > 2 && avail.x > 44 * fs;
+    const bool side = (layers > 2 || avail.x > 1.6f * avail.y) && avail.x > 44 * fs;
     const float grid_w = side ? std::floor(avail.x * 0.5f) : avail.x;
     const float body_h = std::max(10 * fs, avail.y - cap);
     const float grid_h = side ? body_h - 2 * ImGui::GetTextLineHeightWithSpacing() : std::min(body_h * 0.5f, layers * 7.5f * fs);
@@ -181,7 +181,7 @@ class MultiHeadChapter final : public Chapter {
     a.highlight_token = ctx.ui.hovered_token;
     a.show_head_chips = true;
     const ImVec2 rest = ImGui::GetContentRegionAvail();
-    const ArcsResult ar = DrawAttentionArcs("##arcs", a, arcs_view_, ImVec2(rest.x, side ? body_h : rest.y - cap));
+    const ArcsResult ar = DrawAttentionArcs("##arcs", a, arcs_view_, ImVec2(rest.x, side ? body_h : std::max(12 * fs, rest.y - cap)));
     ctx.layout.AddLastItem("ch3.arcs");
     ctx.layout.AddLastItem("arcs");  // the name the shared views use (click tests)
     if (ar.hovered_token >= 0) ctx.ReportHover(ar.hovered_token);
@@ -193,9 +193,8 @@ class MultiHeadChapter final : public Chapter {
   // [SECTION] 2: split, attend, concatenate, mix
   void DrawPipeline(ChapterContext& ctx) {
     const Trace& t = *ctx.trace;
-    DrawLayerPicker(ctx);
+    DrawLayerAndHeadPicker(ctx);
     const LayerTrace& L = t.layers[ctx.ui.layer];
-    DrawHeadPicker(ctx, L);
     const int n = t.n();
     const int q = ctx.ui.selected_token >= 0 && ctx.ui.selected_token < n ? ctx.ui.selected_token : n - 1;
     lessons::AttentionStepsParams p;

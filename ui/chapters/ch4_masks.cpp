@@ -124,12 +124,12 @@ class MasksChapter final : public Chapter {
     const Trace& t = *ctx.trace;
     const float fs = ImGui::GetFontSize();
     const int n = t.n();
-    DrawLayerPicker(ctx);
-    DrawHeadPicker(ctx, t.layers[ctx.ui.layer]);
     int prefix = prefix_ < 0 || prefix_ > n ? (n + 1) / 2 : prefix_;
-    ImGui::SetNextItemWidth(10 * fs);
+    ImGui::SetNextItemWidth(8 * fs);
     if (ImGui::SliderInt("prefix P (prefix-LM)", &prefix, 0, n)) prefix_ = prefix;
-    RecordFrame(ctx, "ch4.prefix", 10 * fs);
+    RecordFrame(ctx, "ch4.prefix", 8 * fs);
+    ImGui::SameLine(0, fs);
+    DrawLayerAndHeadPicker(ctx);
     lessons::MasksParams p;
     p.layer = ctx.ui.layer;
     p.head = ctx.ui.focused_head;
@@ -148,7 +148,8 @@ class MasksChapter final : public Chapter {
     const lessons::MasksLesson& m = *r.value;
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float gap = 0.6f * fs, w = std::floor((avail.x - 2 * gap) / 3);
-    const float h = std::min(w * 1.05f + 2 * fs, avail.y * 0.52f);
+    // Square-ish panels; when the window is short (presenting) the chapter scrolls rather than squash them.
+    const float h = std::max(15 * fs, std::min(w * 1.05f + 2 * fs, avail.y * 0.55f));
     for (int k = 0; k < 3; ++k) {
       const lessons::MaskVariant& v = m.variants[k];
       if (k > 0) ImGui::SameLine(0, gap);
@@ -165,7 +166,7 @@ class MasksChapter final : public Chapter {
     }
     // The selected row under the three masks.
     const ImVec2 rest = ImGui::GetContentRegionAvail();
-    const float rh = std::max(9 * fs, rest.y - 2.4f * ImGui::GetTextLineHeightWithSpacing());
+    const float rh = std::max(11 * fs, rest.y - 2.4f * ImGui::GetTextLineHeightWithSpacing());
     const ImVec2 u = DiagramUnits(ImVec2(rest.x, rh));
     DiagramFigure fig = MakeMaskRowDiagram(m, u.x, u.y);
     const DiagramResult dr = DrawDiagram("##row", fig, ImVec2(rest.x, rh));
@@ -194,11 +195,9 @@ class MasksChapter final : public Chapter {
   }
 
   void DrawCross(ChapterContext& ctx) {
-    const Trace& t = *ctx.trace;
     const float fs = ImGui::GetFontSize();
     SecondSentence(ctx, "source (what the encoder read)");
-    DrawLayerPicker(ctx);
-    DrawHeadPicker(ctx, t.layers[ctx.ui.layer]);
+    DrawLayerAndHeadPicker(ctx);
     lessons::CrossAttentionParams p;
     p.layer = ctx.ui.layer;
     p.head = ctx.ui.focused_head;
@@ -254,7 +253,6 @@ class MasksChapter final : public Chapter {
 
   // [SECTION] 3: padding
   void DrawPadding(ChapterContext& ctx) {
-    const Trace& t = *ctx.trace;
     const float fs = ImGui::GetFontSize();
     SecondSentence(ctx, "batch mate");
     static const char* const kSides[] = {"right padding", "left padding"};
@@ -265,8 +263,7 @@ class MasksChapter final : public Chapter {
     if (ImGui::Checkbox("causal", &causal)) ctx.request.mask.causal = causal;
     ctx.layout.AddLastItem("ch4.causal");
     ImGui::SameLine(0, fs);
-    DrawLayerPicker(ctx);
-    DrawHeadPicker(ctx, t.layers[ctx.ui.layer]);
+    DrawLayerAndHeadPicker(ctx);
     lessons::PaddingParams p;
     p.layer = ctx.ui.layer;
     p.head = ctx.ui.focused_head;

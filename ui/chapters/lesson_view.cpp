@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include "ui/chapters/attention_view.h"
 #include "ui/segmented_control.h"
 #include "ui/widgets/diagram.h"
 
@@ -57,6 +58,17 @@ void LessonStatusLine(bool pending, bool have_value, const std::string& error, c
 }  // namespace attnviz::ui
 
 namespace attnviz::ui {
+
+void DrawLayerAndHeadPicker(ChapterContext& ctx) {
+  if (!ctx.trace || ctx.trace->layers.empty()) return;
+  const int last = static_cast<int>(ctx.trace->layers.size()) - 1;
+  ctx.ui.layer = std::clamp(ctx.ui.layer, 0, last);
+  if (last > 0) {
+    DrawLayerPicker(ctx);
+    ImGui::SameLine(0, ImGui::GetFontSize());
+  }
+  DrawHeadPicker(ctx, ctx.trace->layers[ctx.ui.layer]);
+}
 
 void RecordFrame(ChapterContext& ctx, const std::string& name, float width) {
   const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();

@@ -25,6 +25,10 @@ template <class T>
 void LessonStatus(const Computed<T>& c, const char* what);
 void LessonStatusLine(bool pending, bool have_value, const std::string& error, const char* what);
 
+// The layer slider (multi-layer models) and the head chips on one line when
+// they fit: the head a lesson shows, picked where the lesson is.
+void DrawLayerAndHeadPicker(ChapterContext& ctx);
+
 // Records the last item's frame (a slider without its label, `width` wide) as `name`.
 void RecordFrame(ChapterContext& ctx, const std::string& name, float width);
 

@@ -38,10 +38,9 @@ const Rgb8 kRaw{214, 39, 40}, kScaled{31, 119, 180}, kTheory{120, 120, 120};
 void ScalingView::Draw(ChapterContext& ctx) {
   const Trace& t = *ctx.trace;
   const float fs = ImGui::GetFontSize();
-  DrawLayerPicker(ctx);
+  DrawLayerAndHeadPicker(ctx);
   const int layer = std::clamp(ctx.ui.layer, 0, static_cast<int>(t.layers.size()) - 1);
   const int head = std::clamp(ctx.ui.focused_head, 0, static_cast<int>(t.layers[layer].heads.size()) - 1);
-  DrawHeadPicker(ctx, t.layers[layer]);
   // The temperature is the shared control's: moving it here moves it there.
   float temp = ctx.request.temperature;
   ImGui::SetNextItemWidth(12 * fs);

@@ -174,11 +174,10 @@ void AttentionStepsView::Draw(ChapterContext& ctx) {
   const Trace& t = *ctx.trace;
   const float fs = ImGui::GetFontSize();
   DrawStepBar(ctx);
-  DrawLayerPicker(ctx);
+  DrawLayerAndHeadPicker(ctx);
   const int layer = std::clamp(ctx.ui.layer, 0, static_cast<int>(t.layers.size()) - 1);
   const LayerTrace& L = t.layers[layer];
   const int head = std::clamp(ctx.ui.focused_head, 0, static_cast<int>(L.heads.size()) - 1);
-  DrawHeadPicker(ctx, L);
   const int n = t.n();
   const int query = ctx.ui.selected_token >= 0 && ctx.ui.selected_token < n ? ctx.ui.selected_token : n - 1;
   const lessons::AttentionStepsLesson& s = *Lesson(ctx, layer, head, query);
@@ -307,7 +306,7 @@ void AttentionStepsView::DrawMatrices(ChapterContext& ctx, const lessons::Attent
     if (i > 0) ImGui::SameLine(0, gap);
     const float w = count == 1 ? width : i == 0 ? unit * 2.4f : unit;
     ImGui::BeginGroup();
-    ImGui::TextUnformatted(m[i].title.c_str());
+    if (count > 1) ImGui::TextUnformatted(m[i].title.c_str());
     HeatmapData d;
     d.values = m[i].values;
     d.rows = m[i].rows;
@@ -332,7 +331,7 @@ void AttentionStepsView::DrawMatrices(ChapterContext& ctx, const lessons::Attent
     }
     view_[i].show_values = ctx.ui.show_values;
     view_[i].show_colorbar = i == 0;
-    const HeatmapResult r = heat_[i]->Draw("##m", d, view_[i], ImVec2(w, height - ImGui::GetTextLineHeightWithSpacing()));
+    const HeatmapResult r = heat_[i]->Draw("##m", d, view_[i], ImVec2(w, height - (count > 1 ? ImGui::GetTextLineHeightWithSpacing() : 0.0f)));
     if (i == 0) {
       ctx.layout.AddLastItem("ch2.figure");
       ctx.layout.AddLastItem("heatmap");  // the name the shared views use (export tests)

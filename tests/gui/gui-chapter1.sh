@@ -18,6 +18,19 @@ snap path1
 expect_eq "$(fact selected_token "$OUT/path1.json")" "3" "selection after clicking 'on'"
 changed ch1.figure path0 path1 0.003
 
+# Ctrl+E over the figure writes the same drawing as a PNG (core's renderer).
+read -r x y < <(center_of rects.ch1.figure)
+xdotool mousemove "$x" "$y"
+sleep 0.3
+xdotool key ctrl+e
+sleep 0.8
+park_mouse
+shopt -s nullglob
+files=("$OUT"/work/attnviz-path-rnn-vs-attention-*.png)
+[[ ${#files[@]} -eq 1 ]] || fail "expected the exported path diagram, found ${#files[@]} files"
+"$PNG_CHECK" stats "${files[0]}" | grep -q "^960x\|^100[0-9]x" || "$PNG_CHECK" stats "${files[0]}" >/dev/null ||
+  fail "the exported diagram is blank"
+
 read -r x y < <(center_of rects.ch1.example)
 click_at "$x" "$y"
 park_mouse

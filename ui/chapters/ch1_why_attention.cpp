@@ -157,7 +157,9 @@ class WhyAttentionChapter final : public Chapter {
       else other_ = r.clicked_tag;
     }
     if (r.export_requested) ctx.export_requested = true;
-    OfferFigure(ctx, fig.title, "path-rnn-vs-attention", Figure{std::move(fig)}, r.hovered || r.export_requested);
+    in.height *= kSlideWidth / in.width;  // the slide: the same drawing laid out at slide width
+    in.width = kSlideWidth;
+    OfferFigure(ctx, fig.title, "path-rnn-vs-attention", Figure{MakePathDiagram(in)}, r.hovered || r.export_requested);
     LessonCaption("Each state box is the network's whole memory: " + std::to_string(in.hidden) +
                   " numbers, coloured by their values. Click a token, then a second one; hovering previews.");
   }
@@ -344,7 +346,7 @@ class WhyAttentionChapter final : public Chapter {
     const DiagramResult r = DrawDiagram("##compare", fig, ImVec2(avail.x, h));
     ctx.layout.Add("ch1.figure", r.min, r.max);
     if (r.export_requested) ctx.export_requested = true;
-    OfferFigure(ctx, fig.title, "rnn-vs-attention", Figure{std::move(fig)}, r.hovered || r.export_requested);
+    OfferFigure(ctx, fig.title, "rnn-vs-attention", Figure{MakeComparisonDiagram(c, kSlideWidth)}, r.hovered || r.export_requested);
     LessonCaption(
         "Attention buys its single step with memory: the weights of every pair while it reads, and the keys and "
         "values of every earlier token while it writes. A recurrent network forgets by construction and so runs "

@@ -223,7 +223,9 @@ class MultiHeadChapter final : public Chapter {
     ctx.layout.Add("ch3.figure", r.min, r.max);
     if (r.clicked_tag >= 0) ctx.ui.focused_head = r.clicked_tag;
     if (r.export_requested) ctx.export_requested = true;
-    OfferFigure(ctx, fig.title, "multi-head-pipeline", Figure{std::move(fig)}, r.hovered || r.export_requested);
+    in.height *= kSlideWidth / in.width;
+    in.width = kSlideWidth;
+    OfferFigure(ctx, fig.title, "multi-head-pipeline", Figure{MakePipelineDiagram(in)}, r.hovered || r.export_requested);
     LessonCaption("Each head projects X into its own d\xE2\x82\x96 = " + std::to_string(s.d_k) +
                   " dimensions, attends there, and hands back " + std::to_string(s.d_k) +
                   " numbers per token. Concatenated, the heads fill the model's width again; W_o mixes them. "

@@ -174,7 +174,8 @@ class MasksChapter final : public Chapter {
     if (dr.hovered_tag >= 0) ctx.ReportHover(dr.hovered_tag);
     if (dr.clicked_tag >= 0) ctx.ui.selected_token = dr.clicked_tag;
     if (dr.export_requested) ctx.export_requested = true;
-    OfferFigure(ctx, fig.title, "three-masks-row", Figure{std::move(fig)}, dr.hovered || dr.export_requested);
+    OfferFigure(ctx, fig.title, "three-masks-row", Figure{MakeMaskRowDiagram(m, kSlideWidth, u.y * kSlideWidth / u.x)},
+                dr.hovered || dr.export_requested);
     std::string cap =
         "The logits are the same in all three rows; only the mask differs. What a mask leaves is divided by the "
         "share of the bidirectional weight it kept, so the causal row is the bidirectional one cut at the query "

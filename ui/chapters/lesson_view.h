@@ -29,6 +29,10 @@ void LessonStatusLine(bool pending, bool have_value, const std::string& error, c
 // they fit: the head a lesson shows, picked where the lesson is.
 void DrawLayerAndHeadPicker(ChapterContext& ctx);
 
+// Slides are laid out at this width (figure units), whatever the window's size:
+// a chapter builds its diagram a second time at kSlideWidth for export.
+inline constexpr float kSlideWidth = 960.0f;
+
 // Records the last item's frame (a slider without its label, `width` wide) as `name`.
 void RecordFrame(ChapterContext& ctx, const std::string& name, float width);
 

@@ -155,7 +155,9 @@ void InductionView::Draw(ChapterContext& ctx) {
   if (dr.hovered_tag >= 0) ctx.ReportHover(dr.hovered_tag);
   if (dr.clicked_tag >= 0) ctx.ui.selected_token = dr.clicked_tag;
   if (dr.export_requested) ctx.export_requested = true;
-  OfferFigure(ctx, fig.title, "induction-circuit", Figure{std::move(fig)}, dr.hovered || dr.export_requested);
+  in.height *= kSlideWidth / in.width;
+  in.width = kSlideWidth;
+  OfferFigure(ctx, fig.title, "induction-circuit", Figure{MakeInductionDiagram(in)}, dr.hovered || dr.export_requested);
 
   // The actual vectors behind the arcs.
   const std::string who = "\xE2\x80\x9C" + tok.text + "\xE2\x80\x9D";

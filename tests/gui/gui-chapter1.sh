@@ -28,8 +28,7 @@ park_mouse
 shopt -s nullglob
 files=("$OUT"/work/attnviz-path-rnn-vs-attention-*.png)
 [[ ${#files[@]} -eq 1 ]] || fail "expected the exported path diagram, found ${#files[@]} files"
-"$PNG_CHECK" stats "${files[0]}" | grep -q "^960x\|^100[0-9]x" || "$PNG_CHECK" stats "${files[0]}" >/dev/null ||
-  fail "the exported diagram is blank"
+"$PNG_CHECK" stats "${files[0]}" >/dev/null || fail "the exported diagram is blank"
 
 read -r x y < <(center_of rects.ch1.example)
 click_at "$x" "$y"

@@ -229,7 +229,7 @@ void AttentionStepsView::Draw(ChapterContext& ctx) {
   }
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float left_w = std::floor(avail.x * 0.54f), gap = fs;
+  const float left_w = std::floor(avail.x * 0.52f), gap = fs;
   ImGui::BeginGroup();
   DrawMatrices(ctx, s, left_w, avail.y);
   ImGui::EndGroup();
@@ -298,61 +298,62 @@ void AttentionStepsView::DrawMatrices(ChapterContext& ctx, const lessons::Attent
       break;
   }
   // Side by side; the first (main) one gets the most room when there are several.
-  const float fs = ImGui::GetFontSize(), gap = 0.6f * fs;
+  // Steps with several matrices (W_q W_k W_v, Q K V, weights · V = output, W_o → result) name
+  // them all with their shapes and show one at a time, large enough to read; the result by default.
   const int count = static_cast<int>(m.size());
-  // Only the first carries token labels and a colorbar; the others lean on it (values in the tooltip).
-  const float unit = (width - gap * (count - 1)) / (count == 1 ? 1.0f : count + 1.4f);
-  for (int i = 0; i < count; ++i) {
-    if (i > 0) ImGui::SameLine(0, gap);
-    const float w = count == 1 ? width : i == 0 ? unit * 2.4f : unit;
-    ImGui::BeginGroup();
-    if (count > 1) ImGui::TextUnformatted(m[i].title.c_str());
-    HeatmapData d;
-    d.values = m[i].values;
-    d.rows = m[i].rows;
-    d.cols = m[i].cols;
-    d.allowed = m[i].allowed;
-    if (m[i].token_rows && i == 0) d.row_tokens = t.tokens;
-    if (m[i].token_cols) d.col_tokens = t.tokens;
-    if (!m[i].token_rows) d.row_axis = "input dim";
-    if (!m[i].token_cols) d.col_axis = "dim";
-    d.generation = ctx.generation * 64 + static_cast<unsigned long>(step) * 4 + i;
-    d.selected_row = m[i].token_rows ? s.query : -1;
-    d.highlight_row = m[i].token_rows ? ctx.ui.hovered_token : -1;
-    d.highlight_col = m[i].token_cols ? ctx.ui.hovered_token : -1;
-    if (m[i].weights) {
-      d.scale = {cmap, 0.0f, 1.0f};
-      d.value_name = "weight";
-    } else {
-      d.scale = Signed(d.values, static_cast<long>(d.rows) * d.cols, d.allowed);
-      d.pool = PoolMode::MaxAbs;
-      d.value_name = "value";
-      d.cell_format = "%.1f";
-    }
-    view_[i].show_values = ctx.ui.show_values;
-    view_[i].show_colorbar = i == 0;
-    const HeatmapResult r = heat_[i]->Draw("##m", d, view_[i], ImVec2(w, height - (count > 1 ? ImGui::GetTextLineHeightWithSpacing() : 0.0f)));
-    if (i == 0) {
-      ctx.layout.AddLastItem("ch2.figure");
-      ctx.layout.AddLastItem("heatmap");  // the name the shared views use (export tests)
-    }
-    if (r.hovered_row >= 0 && m[i].token_rows) ctx.ReportHover(r.hovered_row);
-    if (r.clicked_row >= 0 && m[i].token_rows) ctx.ui.selected_token = r.clicked_row == ctx.ui.selected_token ? -1 : r.clicked_row;
-    ExportableHeatmap e;
-    e.title = "Layer " + std::to_string(layer + 1) + ", head " + std::to_string(head) + ": " + m[i].title;
-    e.slug = "step-" + std::to_string(step) + "-" + std::to_string(i);
-    e.values = d.values;
-    e.rows = d.rows;
-    e.cols = d.cols;
-    e.allowed = d.allowed;
-    if (m[i].token_rows) e.row_tokens = t.tokens;
-    if (m[i].token_cols) e.col_tokens = t.tokens;
-    e.scale = d.scale;
-    e.value_name = d.value_name;
-    ctx.OfferExport(std::move(e), r.focused);
-    if (r.export_requested) ctx.export_requested = true;
-    ImGui::EndGroup();
+  if (pick_step_ != step) pick_step_ = step, matrix_pick_ = count - 1;
+  matrix_pick_ = std::clamp(matrix_pick_, 0, count - 1);
+  float used = 0;
+  if (count > 1) {
+    std::vector<std::string> names;
+    for (const Shown& x : m) names.push_back(x.title.find(' ') == std::string::npos ? x.title + "  " + Shape(x.rows, x.cols) : x.title);
+    std::vector<const char*> items;
+    for (const std::string& x : names) items.push_back(x.c_str());
+    SectionTabs(ctx, "ch2.matrix", items.data(), count, &matrix_pick_);
+    used = ImGui::GetFrameHeightWithSpacing();
   }
+  const int i = matrix_pick_;
+  HeatmapData d;
+  d.values = m[i].values;
+  d.rows = m[i].rows;
+  d.cols = m[i].cols;
+  d.allowed = m[i].allowed;
+  if (m[i].token_rows) d.row_tokens = t.tokens;
+  if (m[i].token_cols) d.col_tokens = t.tokens;
+  if (!m[i].token_rows) d.row_axis = "input dim";
+  if (!m[i].token_cols) d.col_axis = "dim";
+  d.generation = ctx.generation * 64 + static_cast<unsigned long>(step) * 4 + i;
+  d.selected_row = m[i].token_rows ? s.query : -1;
+  d.highlight_row = m[i].token_rows ? ctx.ui.hovered_token : -1;
+  d.highlight_col = m[i].token_cols ? ctx.ui.hovered_token : -1;
+  if (m[i].weights) {
+    d.scale = {cmap, 0.0f, 1.0f};
+    d.value_name = "weight";
+  } else {
+    d.scale = Signed(d.values, static_cast<long>(d.rows) * d.cols, d.allowed);
+    d.pool = PoolMode::MaxAbs;
+    d.value_name = "value";
+    d.cell_format = "%.1f";
+  }
+  view_[0].show_values = ctx.ui.show_values;
+  const HeatmapResult r = heat_[0]->Draw("##m", d, view_[0], ImVec2(width, height - used));
+  ctx.layout.AddLastItem("ch2.figure");
+  ctx.layout.AddLastItem("heatmap");  // the name the shared views use (export tests)
+  if (r.hovered_row >= 0 && m[i].token_rows) ctx.ReportHover(r.hovered_row);
+  if (r.clicked_row >= 0 && m[i].token_rows) ctx.ui.selected_token = r.clicked_row == ctx.ui.selected_token ? -1 : r.clicked_row;
+  ExportableHeatmap e;
+  e.title = "Layer " + std::to_string(layer + 1) + ", head " + std::to_string(head) + ": " + m[i].title;
+  e.slug = "step-" + std::to_string(step) + "-" + std::to_string(i);
+  e.values = d.values;
+  e.rows = d.rows;
+  e.cols = d.cols;
+  e.allowed = d.allowed;
+  if (m[i].token_rows) e.row_tokens = t.tokens;
+  if (m[i].token_cols) e.col_tokens = t.tokens;
+  e.scale = d.scale;
+  e.value_name = d.value_name;
+  ctx.OfferExport(std::move(e), r.focused);
+  if (r.export_requested) ctx.export_requested = true;
 }
 
 void AttentionStepsView::DrawNumbers(ChapterContext& ctx, const lessons::AttentionStepsLesson& s, float height) {

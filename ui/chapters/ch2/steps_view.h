@@ -38,6 +38,8 @@ class AttentionStepsView {
   std::string scaled_key_;
   MatPtr shown_[3];
   bool strongest_first_ = false;
+  int matrix_pick_ = 0;   // which of the step's matrices is shown
+  int pick_step_ = -1;    // the step matrix_pick_ was chosen for
 };
 
 }  // namespace attnviz::ui

@@ -134,7 +134,11 @@ class MultiHeadChapter final : public Chapter {
                       100 * s.previous, 100 * s.first);
         return std::string(b);
       };
-      d.scale = {ParseColormap(ctx.ui.colormap).value_or(Colormap::Viridis), 0.0f, 1.0f};
+      // One scale for every thumbnail, up to the strongest weight anywhere, so faint heads still show their shape.
+      float top = 0.05f;
+      for (const lessons::HeadSummary& hs : l.summary)
+        for (float v : hs.thumb) top = std::max(top, v);
+      d.scale = {ParseColormap(ctx.ui.colormap).value_or(Colormap::Viridis), 0.0f, top};
       d.generation = r.generation;
       d.focused_layer = ctx.ui.layer;
       d.focused_head = ctx.ui.focused_head;

@@ -22,7 +22,9 @@ std::string OptionsHelp(const lessons::LessonInfo& l) {
     if (left.size() < 23) left.resize(23, ' ');
     else left += "  ";
     char range[96];
-    if (!o.choices.empty()) {
+    if (o.text) {
+      std::snprintf(range, sizeof range, " (default \"%.40s\")", o.fallback_choice.c_str());
+    } else if (!o.choices.empty()) {
       std::string c;
       for (const std::string& x : o.choices) c += (c.empty() ? "" : "|") + x;
       std::snprintf(range, sizeof range, " (%s; default %s)", c.c_str(), o.fallback_choice.c_str());
@@ -50,7 +52,7 @@ void PrintList(bool json) {
   }
   for (const lessons::LessonInfo& l : all) {
     std::string name = l.name;
-    if (name.size() < 10) name.resize(10, ' ');
+    if (name.size() < 16) name.resize(16, ' ');
     std::printf("%s chapter %d  %s\n", name.c_str(), l.chapter, l.summary.c_str());
   }
 }
@@ -121,6 +123,7 @@ int RunLessonCommand(const std::vector<std::string>& args) {
       }
     }
     largs = lessons::ParseLessonArgs(*lesson, opts.request, own);
+    largs.layer = opts.layer;
   } catch (const UsageError& e) {
     std::fprintf(stderr, "attnviz lesson %s: %s\n", lesson->name.c_str(), e.what());
     return 2;

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/figure/colormap.h"
+#include "core/figure/diagram.h"
 #include "core/figure/plot.h"
 #include "core/trace.h"
 
@@ -110,8 +111,9 @@ struct HeadGridFigure {
   bool labels = true;                     // tick labels on panels (thinned hard; off past 32 tokens)
 };
 
-// Plots (lines, markers, bars, log axes) are described in core/figure/plot.h.
-using Figure = std::variant<HeatmapFigure, ArcsFigure, HeadGridFigure, PlotFigure>;
+// Plots (lines, markers, bars, log axes) are described in core/figure/plot.h,
+// a chapter's own drawings (chains, graphs, pipelines) in core/figure/diagram.h.
+using Figure = std::variant<HeatmapFigure, ArcsFigure, HeadGridFigure, PlotFigure, DiagramFigure>;
 
 // [SECTION] Rendering and writing
 //

@@ -70,6 +70,11 @@ void ValidateFigure(const Figure& f) {
       if (s.x.size() != s.y.size())
         throw FigureError("the plot's series '" + s.label + "' has " + std::to_string(s.x.size()) + " x values and " +
                           std::to_string(s.y.size()) + " y values");
+  } else if (const auto* d = std::get_if<DiagramFigure>(&f)) {
+    if (d->items.empty()) throw FigureError("the diagram has nothing to draw");
+    if (!(d->width > 0 && d->height > 0) || d->width > 20000 || d->height > 20000)
+      throw FigureError("the diagram's size " + std::to_string(d->width) + " x " + std::to_string(d->height) +
+                        " units is outside 1..20000");
   }
 }
 
@@ -77,6 +82,7 @@ FigureUnits UnitsOf(const Figure& f) {
   if (const auto* h = std::get_if<HeatmapFigure>(&f)) return HeatmapFigureUnits(*h);
   if (const auto* g = std::get_if<HeadGridFigure>(&f)) return HeadGridUnits(*g);
   if (const auto* p = std::get_if<PlotFigure>(&f)) return PlotFigureUnits(*p);
+  if (const auto* d = std::get_if<DiagramFigure>(&f)) return DiagramFigureUnits(*d);
   return ArcsFigureUnits(std::get<ArcsFigure>(f));
 }
 
@@ -84,6 +90,7 @@ void DrawFigure(Surface& s, const Figure& f, RenderReport* report) {
   if (const auto* h = std::get_if<HeatmapFigure>(&f)) return DrawHeatmapFigure(s, *h, report);
   if (const auto* g = std::get_if<HeadGridFigure>(&f)) return DrawHeadGrid(s, *g, report);
   if (const auto* p = std::get_if<PlotFigure>(&f)) return DrawPlotFigure(s, *p, report);
+  if (const auto* d = std::get_if<DiagramFigure>(&f)) return DrawDiagramFigure(s, *d, report);
   return DrawArcsFigure(s, std::get<ArcsFigure>(f), report);
 }
 

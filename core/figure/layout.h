@@ -104,6 +104,8 @@ FigureUnits ArcsFigureUnits(const ArcsFigure& a);
 void DrawArcsFigure(Surface& s, const ArcsFigure& a, RenderReport* report);
 FigureUnits PlotFigureUnits(const PlotFigure& p);
 void DrawPlotFigure(Surface& s, const PlotFigure& p, RenderReport* report);
+FigureUnits DiagramFigureUnits(const DiagramFigure& d);
+void DrawDiagramFigure(Surface& s, const DiagramFigure& d, RenderReport* report);
 
 // Throws FigureError naming the problem when a figure cannot be drawn
 // (no cells, null values, label count mismatch, selected token out of range).

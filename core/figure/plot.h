@@ -37,6 +37,7 @@ struct PlotAxis {
   std::string label;
   bool log = false;                  // base-10 log axis (decades labelled 10^k or plainly when small)
   std::optional<double> min, max;    // fixed range; otherwise fitted to the data (with a margin)
+  bool integer = false;              // linear axis: ticks only at whole numbers (distances, counts)
   // Category labels: ticks at 0..k-1 labelled with these (bar charts).
   std::vector<std::string> categories;
 };

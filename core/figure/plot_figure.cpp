@@ -43,11 +43,13 @@ std::string FormatPlotNumber(double v) {
     double scale;
     const char* suffix;
   } kUnits[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
-  for (const auto& u : kUnits)
-    if (a >= u.scale * 10) {  // 16.4k, 1.05M; below 10k plain digits read better
-      std::snprintf(buf, sizeof buf, "%s%.3g%s", minus, a / u.scale, u.suffix);
-      return buf;
-    }
+  // 16.4k, 1.05M, 1M (the largest unit the value reaches); below 10k plain digits read better.
+  if (a >= 1e4)
+    for (const auto& u : kUnits)
+      if (a >= u.scale) {
+        std::snprintf(buf, sizeof buf, "%s%.3g%s", minus, a / u.scale, u.suffix);
+        return buf;
+      }
   // Below 10k: whole numbers as they are (4096), fractions to 3 digits (0.0123).
   std::snprintf(buf, sizeof buf, a >= 1000 ? "%s%.4g" : "%s%.3g", minus, a);
   return buf;
@@ -112,7 +114,8 @@ ResolvedAxis ResolvePlotAxis(const PlotFigure& p, bool x_axis, int target_ticks)
       for (double v : figure::NiceTicks(r.min, r.max, target_ticks)) r.ticks.push_back({v, FormatPlotNumber(v)});
     }
   } else {
-    for (double v : figure::NiceTicks(r.min, r.max, target_ticks)) r.ticks.push_back({v, FormatPlotNumber(v)});
+    for (double v : figure::NiceTicks(r.min, r.max, target_ticks))
+      if (!ax.integer || std::fabs(v - std::round(v)) < 1e-9) r.ticks.push_back({v, FormatPlotNumber(std::round(v * 1e9) / 1e9)});
   }
   return r;
 }

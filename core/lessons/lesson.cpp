@@ -26,7 +26,7 @@ LessonArgs DefaultLessonArgs(const LessonInfo& lesson, const Request& request) {
   LessonArgs a;
   a.request = request;
   for (const LessonOption& o : lesson.options) {
-    if (!o.choices.empty()) a.choices[o.name] = o.fallback_choice;
+    if (!o.choices.empty() || o.text) a.choices[o.name] = o.fallback_choice;
     else a.numbers[o.name] = o.fallback;
     a.given[o.name] = false;
   }
@@ -61,7 +61,10 @@ LessonArgs ParseLessonArgs(const LessonInfo& lesson, const Request& request, con
       value = rest[++i];
     }
     a.given[opt->name] = true;
-    if (!opt->choices.empty()) {
+    if (opt->text) {
+      if (value.size() > (1u << 16)) throw UsageError(PrintableArg(name) + ": the text is longer than 65536 bytes");
+      a.choices[opt->name] = value;
+    } else if (!opt->choices.empty()) {
       bool ok = false;
       for (const std::string& c : opt->choices) ok = ok || c == value;
       if (!ok) throw UsageError(PrintableArg(name) + ": '" + PrintableArg(value) + "' is not allowed; expected " + Expected(*opt));

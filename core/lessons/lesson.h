@@ -44,18 +44,21 @@ struct LessonOption {
   bool integer = false;
   std::vector<std::string> choices;  // non-empty: a choice option (then fallback_choice is the default)
   std::string fallback_choice;
+  bool text = false;                 // free text (e.g. --source "a second sentence"); fallback_choice is the default
 };
 
 // What a lesson runs on: the trace options (sentence, model, mask...) and its
 // own options, every one present (defaults filled in), already range-checked.
 struct LessonArgs {
   Request request;
+  int layer = -1;                    // the trace option --layer L (0-based; -1 = not given: lessons take layer 0)
   std::map<std::string, double> numbers;
-  std::map<std::string, std::string> choices;
+  std::map<std::string, std::string> choices;  // choice and text options
   std::map<std::string, bool> given;  // which of the lesson's options were on the command line
   double Num(const std::string& name) const { return numbers.at(name); }
   int Int(const std::string& name) const { return static_cast<int>(numbers.at(name)); }
   const std::string& Choice(const std::string& name) const { return choices.at(name); }
+  const std::string& Text(const std::string& name) const { return choices.at(name); }
 };
 
 // What a lesson may use besides its arguments: the engine (cached weight

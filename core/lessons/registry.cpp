@@ -3,13 +3,20 @@
 #include <algorithm>
 
 #include "core/engine.h"
+#include "core/lessons/attention_steps.h"
+#include "core/lessons/complexity.h"
+#include "core/lessons/cross_attention.h"
 #include "core/lessons/flash.h"
+#include "core/lessons/heads.h"
 #include "core/lessons/induction.h"
 #include "core/lessons/kv_cache.h"
 #include "core/lessons/lesson.h"
+#include "core/lessons/masks.h"
 #include "core/lessons/memory.h"
+#include "core/lessons/padding.h"
 #include "core/lessons/path_length.h"
 #include "core/lessons/rnn.h"
+#include "core/lessons/scaling.h"
 
 namespace attnviz::lessons {
 
@@ -31,7 +38,79 @@ nlohmann::json RunRnn(const LessonArgs& a, LessonContext& ctx) {
   return ToJson(RunRnnLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
-// [SECTION] Chapters 2-4
+nlohmann::json RunComplexity(const LessonArgs& a, LessonContext& ctx) {
+  ComplexityParams p;
+  // 0 means "the sentence's N" and "the model's d", so the numbers start from what is on screen.
+  const auto source = ctx.engine.Source(a.request);
+  p.n = a.Int("n") > 0 ? a.Num("n") : static_cast<double>(TokenizeChecked(*source, a.request.text).size());
+  p.d = a.Int("d") > 0 ? a.Int("d") : source->Shape().d_model;
+  p.k = a.Int("k");
+  p.r = a.Int("r");
+  return ToJson(ComputeComplexityLesson(p));
+}
+
+// [SECTION] Chapter 2
+
+int LayerOf(const LessonArgs& a) { return a.layer < 0 ? 0 : a.layer; }
+
+nlohmann::json RunAttentionSteps(const LessonArgs& a, LessonContext& ctx) {
+  AttentionStepsParams p;
+  p.layer = LayerOf(a);
+  p.head = a.Int("head");
+  p.query = a.Int("query");
+  return ToJson(RunAttentionStepsLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+nlohmann::json RunScaling(const LessonArgs& a, LessonContext& ctx) {
+  ScalingParams p;
+  p.layer = LayerOf(a);
+  p.head = a.Int("head");
+  p.samples = a.Int("samples");
+  p.keys = a.Int("keys");
+  p.trials = a.Int("trials");
+  p.seed = a.request.seed;
+  return ToJson(RunScalingLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+// [SECTION] Chapter 3
+
+nlohmann::json RunHeads(const LessonArgs& a, LessonContext& ctx) {
+  HeadsParams p;
+  p.layer = LayerOf(a);
+  p.query = a.Int("query");
+  p.thumb = a.Int("thumb");
+  return ToJson(RunHeadsLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+// [SECTION] Chapter 4
+
+nlohmann::json RunMasks(const LessonArgs& a, LessonContext& ctx) {
+  MasksParams p;
+  p.layer = LayerOf(a);
+  p.head = a.Int("head");
+  p.prefix = a.Int("prefix");
+  p.query = a.Int("query");
+  return ToJson(RunMasksLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+nlohmann::json RunCrossAttention(const LessonArgs& a, LessonContext& ctx) {
+  CrossAttentionParams p;
+  p.layer = LayerOf(a);
+  p.head = a.Int("head");
+  p.source = a.Text("source");
+  return ToJson(RunCrossAttentionLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+nlohmann::json RunPadding(const LessonArgs& a, LessonContext& ctx) {
+  PaddingParams p;
+  p.layer = LayerOf(a);
+  p.head = a.Int("head");
+  p.second = a.Text("second");
+  p.left = a.Choice("side") == "left";
+  return ToJson(RunPaddingLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+// [SECTION] Chapter 3: the built-in model's induction circuit
 
 nlohmann::json RunInduction(const LessonArgs& a, LessonContext& ctx) {
   InductionParams p;
@@ -77,6 +156,23 @@ LessonOption Int(std::string name, std::string value_name, std::string help, int
   return o;
 }
 
+LessonOption Choice(std::string name, std::string value_name, std::string help, std::vector<std::string> choices,
+                    std::string fallback) {
+  LessonOption o = Int(std::move(name), std::move(value_name), std::move(help), 0, 0, 0);
+  o.integer = false;
+  o.choices = std::move(choices);
+  o.fallback_choice = std::move(fallback);
+  return o;
+}
+
+LessonOption Text(std::string name, std::string value_name, std::string help, std::string fallback) {
+  LessonOption o = Int(std::move(name), std::move(value_name), std::move(help), 0, 0, 0);
+  o.integer = false;
+  o.text = true;
+  o.fallback_choice = std::move(fallback);
+  return o;
+}
+
 LessonOption Real(std::string name, std::string value_name, std::string help, double min, double max, double fallback) {
   LessonOption o = Int(std::move(name), std::move(value_name), std::move(help), 0, 0, 0);
   o.integer = false;
@@ -100,7 +196,41 @@ const std::vector<LessonInfo>& AllLessons() {
                   Real("radius", "R", "spectral radius of W_hh", kRnnMinRadius, kRnnMaxRadius, 0.9),
                   Int("seed", "S", "seed of the network's weights (the shared --seed option)", 0, 0, 1)},
                  true, RunRnn});
-    // -- chapters 2-4 add their lessons here (issue 9)
+    l.push_back({"complexity", 1, "Vaswani et al.'s Table 1 at your N and d: per-layer work, sequential steps and longest path of attention, recurrence, convolution and restricted attention; N^2 pairs; RNN vs attention",
+                 {Int("n", "N", "tokens (0 = the sentence's)", 0, 1 << 30, 0),
+                  Int("d", "D", "model width d (0 = the model's d_model)", 0, kComplexityMaxD, 0),
+                  Int("k", "K", "convolution kernel width", 2, 64, 3),
+                  Int("r", "R", "restricted attention: keys per query", 1, 1 << 20, 128)},
+                 true, RunComplexity});
+    // -- chapters 2-4 (issue 9); the trace option --layer L picks the layer (default 0)
+    l.push_back({"attention-steps", 2, "scaled dot-product attention for one query token: x, q, the keys, q.k, scaled logits, softmax, sum of values, concat, W_o, copied from the trace",
+                 {Int("head", "H", "query head", 0, 63, 0), Int("query", "I", "query token (-1 = the last)", -1, 1 << 20, -1)},
+                 true, RunAttentionSteps});
+    l.push_back({"scaling", 2, "why divide by sqrt(d_k): variance of q.k for random vectors at d_k = 1..1024, softmax saturation, and the sentence's rows with and without scaling across temperatures",
+                 {Int("head", "H", "query head of the sentence part", 0, 63, 0),
+                  Int("samples", "S", "random pairs per width", 100, 100000, 2000),
+                  Int("keys", "K", "keys per softmax row in the saturation part", 2, 1024, 16),
+                  Int("trials", "T", "softmax rows per width", 1, 10000, 256),
+                  Int("seed", "S", "seed of the random vectors (the shared --seed option)", 0, 0, 1)},
+                 true, RunScaling});
+    l.push_back({"heads", 3, "every head of every layer: entropy, distance, self/previous/first weight; for one token, each head's target and what one averaged head would give them",
+                 {Int("query", "I", "query token of the one-against-several part (-1 = the last)", -1, 1 << 20, -1),
+                  Int("thumb", "S", "thumbnail size (the JSON omits thumbnails)", 4, 256, 48)},
+                 true, RunHeads});
+    l.push_back({"masks", 4, "one head's logits under the bidirectional (BERT), causal (GPT) and prefix-LM masks, and how the softmax renormalises what a mask leaves",
+                 {Int("head", "H", "query head", 0, 63, 0),
+                  Int("prefix", "P", "prefix-LM: visible prefix length (-1 = half the sentence)", -1, 1 << 20, -1),
+                  Int("query", "I", "query token shown in detail (-1 = the last)", -1, 1 << 20, -1)},
+                 true, RunMasks});
+    l.push_back({"cross-attention", 4, "encoder-decoder cross-attention: queries from the sentence, keys and values from a source sentence; a target x source matrix",
+                 {Int("head", "H", "query head whose projections are used", 0, 63, 0),
+                  Text("source", "TEXT", "the source sentence (what an encoder read)", kDefaultSourceText)},
+                 true, RunCrossAttention});
+    l.push_back({"padding", 4, "a batch of the sentence and a second one padded to one length: weights with and without the padding mask, leaked weight, fully masked rows",
+                 {Int("head", "H", "query head", 0, 63, 0),
+                  Text("second", "TEXT", "the batch's second sentence", kDefaultSecondText),
+                  Choice("side", "SIDE", "where the pads go", {"right", "left"}, "right")},
+                 true, RunPadding});
     l.push_back({"induction", 3, "the built-in model's induction circuit on the sentence: what layer 1's previous-token head writes, what layer 2's induction head matches, and whether each repeated token finds the token after its earlier copy",
                  {Int("top", "K", "keys listed per query row, largest weight first", 1, kInductionMaxTop, 5)},
                  true, RunInduction});

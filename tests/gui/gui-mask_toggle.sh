@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Clicking the causal checkbox (xdotool) changes the heatmap: the upper triangle becomes masked.
 source "$(dirname "$0")/gui-lib.sh"
-start_app --chapter 4 --no-causal --mask full
+# The Playground shows the trace's own mask (chapter 4 shows all three architectures at once).
+start_app --chapter 0 --no-causal --mask full
 snap before
 expect_eq "$(fact mask "$OUT/before.json")" "bidirectional" "mask at start"
 read -r x y < <(center_of rects.control.causal left)

@@ -29,7 +29,11 @@ void DashedLine(ImDrawList* dl, ImVec2 a, ImVec2 b, ImU32 c, float w, float dash
 void AddVerticalText(ImDrawList* dl, ImVec2 center, ImU32 col, const char* text) {
   const int start = dl->VtxBuffer.Size;
   const ImVec2 ts = ImGui::CalcTextSize(text);
+  // Laid out horizontally first, the text may stick out of the window, where
+  // AddText would drop its glyphs: clip it to where it ends up after the turn.
+  dl->PushClipRect(ImVec2(center.x - ts.x, center.y - ts.x), ImVec2(center.x + ts.x, center.y + ts.x), false);
   dl->AddText(ImVec2(center.x - ts.x * 0.5f, center.y - ts.y * 0.5f), col, text);
+  dl->PopClipRect();
   for (int i = start; i < dl->VtxBuffer.Size; ++i) {
     ImVec2& q = dl->VtxBuffer[i].pos;
     const float dx = q.x - center.x, dy = q.y - center.y;

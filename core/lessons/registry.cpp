@@ -3,12 +3,16 @@
 #include <algorithm>
 
 #include "core/engine.h"
+#include "core/lessons/alibi.h"
 #include "core/lessons/flash.h"
 #include "core/lessons/kv_cache.h"
 #include "core/lessons/lesson.h"
 #include "core/lessons/memory.h"
 #include "core/lessons/path_length.h"
+#include "core/lessons/permutation.h"
 #include "core/lessons/rnn.h"
+#include "core/lessons/rope.h"
+#include "core/lessons/sinusoidal.h"
 
 namespace attnviz::lessons {
 
@@ -30,6 +34,40 @@ nlohmann::json RunRnn(const LessonArgs& a, LessonContext& ctx) {
   return ToJson(RunRnnLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
+// [SECTION] Chapter 5
+
+nlohmann::json RunPermutation(const LessonArgs& a, LessonContext& ctx) {
+  PermutationParams p;
+  p.shuffle = static_cast<std::uint64_t>(a.Num("shuffle"));
+  return ToJson(RunPermutationLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+nlohmann::json RunSinusoidal(const LessonArgs& a, LessonContext& ctx) {
+  SinusoidalParams p;
+  p.from = a.Int("from");
+  p.positions = a.Int("positions");
+  return ToJson(RunSinusoidalLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+nlohmann::json RunRope(const LessonArgs& a, LessonContext& ctx) {
+  RopeParams p;
+  p.layer = a.Int("at-layer");
+  p.head = a.Int("head");
+  p.token = a.Int("token");
+  p.key = a.Int("key");
+  p.base = a.Num("base");
+  p.positions = a.Int("positions");
+  return ToJson(RunRopeLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+nlohmann::json RunAlibi(const LessonArgs& a, LessonContext& ctx) {
+  AlibiParams p;
+  p.slope_heads = a.Int("slope-heads");
+  p.repeat = a.Int("repeat");
+  p.layer = a.Int("at-layer");
+  return ToJson(RunAlibiLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
 // [SECTION] Chapter 6
 
 nlohmann::json RunMemory(const LessonArgs& a, LessonContext& ctx) {
@@ -42,9 +80,12 @@ nlohmann::json RunMemory(const LessonArgs& a, LessonContext& ctx) {
 }
 
 nlohmann::json RunKvCache(const LessonArgs& a, LessonContext& ctx) {
-  const auto source = ctx.engine.Source(a.request);
-  const int n = static_cast<int>(TokenizeChecked(*source, a.request.text).size());
-  return ToJson(ComputeKvCacheLesson(source->Shape(), a.request.kv_heads, n, a.Int("bytes")));
+  KvCacheParams p;
+  p.step = a.Int("step");
+  p.layer = a.Int("at-layer");
+  p.head = a.Int("head");
+  p.bytes_per_value = a.Int("bytes");
+  return ToJson(RunKvCacheLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
 // [SECTION] Chapter 8
@@ -93,8 +134,31 @@ const std::vector<LessonInfo>& AllLessons() {
                  true, RunRnn});
     // -- chapters 2-4 add their lessons here (issue 9)
     // -- chapter 5 adds its lessons here (issue 10)
-    l.push_back({"kv-cache", 6, "the KV cache of the model on screen: bytes per token and for the sentence, and the saving of G < H",
-                 {Int("bytes", "B", "bytes per cached value (4 = float32, as computed here)", 1, 8, 4)},
+    l.push_back({"permutation", 5, "positions off: shuffling the tokens permutes every head's weights exactly; on: it does not, and the previous-token head follows the new order",
+                 {Int("shuffle", "S", "seed of the shuffle (0 = reverse the tokens)", 0, 1 << 30, 1)},
+                 true, RunPermutation});
+    l.push_back({"sinusoidal", 5, "the sinusoidal encoding of the sentence, a few dimensions as waves, and PE(p).PE(q) against the offset p - q",
+                 {Int("from", "P", "reference position of the dot-product curve", 0, 4095, 0),
+                  Int("positions", "P", "positions on the curves (0 = max(N, 64))", 0, 4096, 0)},
+                 true, RunSinusoidal});
+    l.push_back({"rope", 5, "RoPE on a token's own query: pairs rotating with position, q_m.k_n constant along diagonals, base 10,000 vs 500,000",
+                 {Int("at-layer", "L", "layer of the head (0-based)", 0, 47, 0),
+                  Int("head", "H", "query head", 0, 63, 0),
+                  Int("token", "I", "the query's token (-1 = the last)", -1, 4095, -1),
+                  Int("key", "J", "the key's token (-1 = the one before the query)", -1, 4095, -1),
+                  Real("base", "B", "RoPE base", 2, 1e8, 10000),
+                  Int("positions", "P", "offsets on the curves (0 = max(N, 64))", 0, 4096, 0)},
+                 true, RunRope});
+    l.push_back({"alibi", 5, "ALiBi: Press et al.'s slopes (any H), each head's bias, and how much attention stays within the sentence's length on a text R times longer",
+                 {Int("slope-heads", "H", "heads for the slope table (0 = the model's)", 0, 64, 0),
+                  Int("repeat", "R", "the long text is the sentence R times", 1, 64, 4),
+                  Int("at-layer", "L", "layer measured (0-based)", 0, 47, 0)},
+                 true, RunAlibi});
+    l.push_back({"kv-cache", 6, "the KV cache of the model on screen: bytes per token, and generation token by token with and without it (work per step, the cache's rows)",
+                 {Int("bytes", "B", "bytes per cached value (4 = float32, as computed here)", 1, 8, 4),
+                  Int("step", "T", "the generation step shown (-1 = the last token)", -1, 4095, -1),
+                  Int("at-layer", "L", "layer whose cache is shown (0-based)", 0, 47, 0),
+                  Int("head", "H", "query head whose weights are shown", 0, 63, 0)},
                  true, RunKvCache});
     l.push_back({"memory", 6, "KV-cache bytes per token and per context for GPT-2, Llama-2/3, Mistral (sliding window), DeepSeek-V2 (MLA) and the model loaded now",
                  {Int("context", "N", "context length in tokens", 1, 1 << 30, 4096),

@@ -5,13 +5,16 @@
 #include "core/engine.h"
 #include "core/lessons/alibi.h"
 #include "core/lessons/flash.h"
+#include "core/lessons/gqa.h"
 #include "core/lessons/kv_cache.h"
 #include "core/lessons/lesson.h"
 #include "core/lessons/memory.h"
+#include "core/lessons/mla.h"
 #include "core/lessons/path_length.h"
 #include "core/lessons/permutation.h"
 #include "core/lessons/rnn.h"
 #include "core/lessons/rope.h"
+#include "core/lessons/sinks.h"
 #include "core/lessons/sinusoidal.h"
 
 namespace attnviz::lessons {
@@ -86,6 +89,29 @@ nlohmann::json RunKvCache(const LessonArgs& a, LessonContext& ctx) {
   p.head = a.Int("head");
   p.bytes_per_value = a.Int("bytes");
   return ToJson(RunKvCacheLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+nlohmann::json RunGqa(const LessonArgs& a, LessonContext& ctx) {
+  GqaParams p;
+  p.layer = a.Int("at-layer");
+  p.bytes_per_value = a.Int("bytes");
+  return ToJson(RunGqaLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+nlohmann::json RunMla(const LessonArgs& a, LessonContext& ctx) {
+  MlaParams p;
+  p.rank = a.Int("rank");
+  p.layer = a.Int("at-layer");
+  return ToJson(RunMlaLesson(ctx.engine, a.request, p, nullptr, ctx.cancel));
+}
+
+nlohmann::json RunSinks(const LessonArgs& a, LessonContext& ctx) {
+  SinksParams p;
+  p.sinks = a.Int("sinks");
+  p.window = a.Int("recent");
+  p.layer = a.Int("at-layer");
+  p.head = a.Int("head");
+  return ToJson(RunSinksLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
 // [SECTION] Chapter 8
@@ -165,6 +191,20 @@ const std::vector<LessonInfo>& AllLessons() {
                   Int("bytes", "B", "bytes per cached value (2 = fp16/bf16)", 1, 8, 2)},
                  false, RunMemory});
     // -- chapter 6's further lessons and chapter 7's here (issue 10)
+    l.push_back({"gqa", 6, "key/value heads from H (MHA) through groups to 1 (MQA) by mean-pooling: each head's change against MHA, and bytes per token",
+                 {Int("at-layer", "L", "layer compared (0-based)", 0, 47, 0),
+                  Int("bytes", "B", "bytes per cached value", 1, 8, 4)},
+                 true, RunGqa});
+    l.push_back({"mla", 6, "K and V rebuilt from a rank-r latent (SVD of the stacked projections): attention moved and cache saved against r",
+                 {Int("rank", "R", "latent size r (0 = half the rank)", 0, 4096, 0),
+                  Int("at-layer", "L", "layer compared (0-based)", 0, 47, 0)},
+                 true, RunMla});
+    l.push_back({"sinks", 6, "StreamingLLM: first tokens (sinks) plus a recent window, against the window alone, compared with full causal attention",
+                 {Int("sinks", "S", "first tokens kept", 0, 64, 1),
+                  Int("recent", "W", "recent tokens kept (with the token itself)", 1, 4096, 4),
+                  Int("at-layer", "L", "layer compared (0-based)", 0, 47, 0),
+                  Int("head", "H", "head whose rows are listed", 0, 63, 0)},
+                 true, RunSinks});
     l.push_back({"flash", 8, "what the tiled kernel keeps per head (N (d+2) values) instead of the N x N weights",
                  {Int("bytes", "B", "bytes per value", 1, 8, 4)},
                  true, RunFlash});

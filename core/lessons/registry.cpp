@@ -11,11 +11,14 @@
 #include "core/lessons/memory.h"
 #include "core/lessons/mla.h"
 #include "core/lessons/path_length.h"
+#include "core/lessons/receptive_field.h"
 #include "core/lessons/permutation.h"
 #include "core/lessons/rnn.h"
 #include "core/lessons/rope.h"
 #include "core/lessons/sinks.h"
 #include "core/lessons/sinusoidal.h"
+#include "core/lessons/sparse.h"
+#include "core/lessons/sparse_cost.h"
 
 namespace attnviz::lessons {
 
@@ -114,6 +117,36 @@ nlohmann::json RunSinks(const LessonArgs& a, LessonContext& ctx) {
   return ToJson(RunSinksLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
+// [SECTION] Chapter 7
+
+nlohmann::json RunSparse(const LessonArgs& a, LessonContext& ctx) {
+  SparseParams p;
+  p.layer = a.Int("at-layer");
+  p.head = a.Int("head");
+  p.tile = a.Int("tile");
+  return ToJson(RunSparseLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+nlohmann::json RunReceptiveField(const LessonArgs& a, LessonContext& ctx) {
+  const auto source = ctx.engine.Source(a.request);
+  const int n = static_cast<int>(TokenizeChecked(*source, a.request.text).size());
+  ReceptiveFieldParams p;
+  p.mask = a.request.mask;
+  if (source->Shape().causal) p.mask.causal = true;
+  p.token = a.Int("token");
+  return ToJson(ComputeReceptiveFieldLesson(n, p));
+}
+
+nlohmann::json RunSparseCost(const LessonArgs& a, LessonContext& ctx) {
+  const auto source = ctx.engine.Source(a.request);
+  SparseCostParams p;
+  p.mask = a.request.mask;
+  p.n = static_cast<int>(TokenizeChecked(*source, a.request.text).size());
+  p.max_n = a.Int("max-n");
+  p.d_k = source->Shape().d_k;
+  return ToJson(ComputeSparseCostLesson(p));
+}
+
 // [SECTION] Chapter 8
 
 nlohmann::json RunFlash(const LessonArgs& a, LessonContext& ctx) {
@@ -205,6 +238,17 @@ const std::vector<LessonInfo>& AllLessons() {
                   Int("at-layer", "L", "layer compared (0-based)", 0, 47, 0),
                   Int("head", "H", "head whose rows are listed", 0, 63, 0)},
                  true, RunSinks});
+    l.push_back({"sparse", 7, "sliding, global-local and block-sparse on the sentence: density, tiles the kernel skipped, and the change from full attention",
+                 {Int("at-layer", "L", "layer compared (0-based)", 0, 47, 0),
+                  Int("head", "H", "head run through the tiled reference", 0, 63, 0),
+                  Int("tile", "T", "tile size of the tiled reference", 1, 4096, 8)},
+                 true, RunSparse});
+    l.push_back({"receptive-field", 7, "the cone of tokens a token depends on after 1, 2, ... stacked layers of the mask, and the layers until the last token hears the first",
+                 {Int("token", "I", "whose cone (-1 = the last token)", -1, 4095, -1)},
+                 true, RunReceptiveField});
+    l.push_back({"sparse-cost", 7, "pairs computed against N up to 1M tokens: full, Longformer, BigBird, Mistral and the mask in use",
+                 {Int("max-n", "N", "longest length on the curves", 256, 1 << 24, 1 << 20)},
+                 true, RunSparseCost});
     l.push_back({"flash", 8, "what the tiled kernel keeps per head (N (d+2) values) instead of the N x N weights",
                  {Int("bytes", "B", "bytes per value", 1, 8, 4)},
                  true, RunFlash});

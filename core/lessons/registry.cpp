@@ -6,6 +6,8 @@
 #include "core/lessons/alibi.h"
 #include "core/lessons/flash.h"
 #include "core/lessons/gqa.h"
+#include "core/lessons/hybrid.h"
+#include "core/lessons/linear_attention.h"
 #include "core/lessons/kv_cache.h"
 #include "core/lessons/lesson.h"
 #include "core/lessons/memory.h"
@@ -150,10 +152,45 @@ nlohmann::json RunSparseCost(const LessonArgs& a, LessonContext& ctx) {
 // [SECTION] Chapter 8
 
 nlohmann::json RunFlash(const LessonArgs& a, LessonContext& ctx) {
-  const auto source = ctx.engine.Source(a.request);
-  const ModelShape shape = source->Shape();
-  const int n = static_cast<int>(TokenizeChecked(*source, a.request.text).size());
-  return ToJson(ComputeFlashLesson(n, shape.d_k, shape.heads, a.Int("bytes")));
+  FlashParams p;
+  p.layer = a.Int("at-layer");
+  p.head = a.Int("head");
+  p.block_q = a.Int("block-q");
+  p.block_k = a.Int("block-k");
+  p.step = a.Int("step");
+  p.row = a.Int("row");
+  p.sram_kib = a.Num("sram-kib");
+  p.bytes_per_value = a.Int("bytes");
+  return ToJson(RunFlashLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+nlohmann::json RunLinear(const LessonArgs& a, LessonContext& ctx) {
+  LinearParams p;
+  p.layer = a.Int("at-layer");
+  p.head = a.Int("head");
+  p.token = a.Int("token");
+  return ToJson(RunLinearLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+// The stack's base: a published configuration by its short name, or the model loaded now.
+ModelMemoryConfig HybridBase(const std::string& name, LessonContext& ctx, const Request& r) {
+  static const std::pair<const char*, const char*> kNames[] = {
+      {"gpt2", "GPT-2 small"}, {"llama2-7b", "Llama-2-7B"}, {"llama3-8b", "Llama-3-8B"}, {"mistral-7b", "Mistral-7B"}};
+  for (const auto& [shortname, full] : kNames)
+    if (name == shortname)
+      for (const ModelMemoryConfig& c : PublishedModelConfigs())
+        if (c.name == full) return c;
+  return ConfigOfModel(ctx.engine.Source(r)->Shape(), r.kv_heads);
+}
+
+nlohmann::json RunHybrid(const LessonArgs& a, LessonContext& ctx) {
+  HybridParams p;
+  p.base = HybridBase(a.Choice("base"), ctx, a.request);
+  p.context = a.Num("context");
+  p.ratio = a.Int("ratio");
+  p.window = a.Int("recent");
+  p.bytes_per_value = a.Int("bytes");
+  return ToJson(ComputeHybridLesson(p));
 }
 
 LessonOption Int(std::string name, std::string value_name, std::string help, int min, int max, int fallback) {
@@ -249,9 +286,36 @@ const std::vector<LessonInfo>& AllLessons() {
     l.push_back({"sparse-cost", 7, "pairs computed against N up to 1M tokens: full, Longformer, BigBird, Mistral and the mask in use",
                  {Int("max-n", "N", "longest length on the curves", 256, 1 << 24, 1 << 20)},
                  true, RunSparseCost});
-    l.push_back({"flash", 8, "what the tiled kernel keeps per head (N (d+2) values) instead of the N x N weights",
-                 {Int("bytes", "B", "bytes per value", 1, 8, 4)},
+    l.push_back({"flash", 8, "tiled attention with the online softmax, tile by tile on one head: running max and sum, rescaling, equal to the naive result; memory and traffic",
+                 {Int("bytes", "B", "bytes per value", 1, 8, 4),
+                  Int("at-layer", "L", "layer of the head (0-based)", 0, 47, 0),
+                  Int("head", "H", "the head", 0, 63, 0),
+                  Int("block-q", "BR", "query rows per tile", 1, 4096, 4),
+                  Int("block-k", "BC", "keys per tile", 1, 4096, 4),
+                  Int("step", "S", "tiles done (-1 = all)", -1, 1 << 24, -1),
+                  Int("row", "I", "the query row whose history is listed (-1 = the last)", -1, 4095, -1),
+                  Real("sram-kib", "M", "on-chip memory in KiB for the traffic curve", 1, 1 << 20, 192)},
                  true, RunFlash});
+    l.push_back({"linear", 8, "linear attention (phi = elu + 1) on one head: parallel and recurrent forms agree, its implied attention beside softmax's, cost per token",
+                 {Int("at-layer", "L", "layer of the head (0-based)", 0, 47, 0),
+                  Int("head", "H", "the head", 0, 63, 0),
+                  Int("token", "I", "whose state is shown (-1 = the last)", -1, 4095, -1)},
+                 true, RunLinear});
+    {
+      LessonOption base;
+      base.name = "base";
+      base.value_name = "MODEL";
+      base.help = "the stack's shape";
+      base.choices = {"gpt2", "llama2-7b", "llama3-8b", "mistral-7b", "current"};
+      base.fallback_choice = "llama3-8b";
+      l.push_back({"hybrid", 8, "memory and compute against N for full, sliding, linear and hybrid stacks, and the 128k-token arithmetic",
+                   {base,
+                    Int("context", "N", "context length", 1, 1 << 30, 131072),
+                    Int("ratio", "R", "cheap layers per full layer in the hybrids", 1, 64, 3),
+                    Int("recent", "W", "window of the sliding layers", 1, 1 << 24, 4096),
+                    Int("bytes", "B", "bytes per cached value", 1, 8, 2)},
+                   true, RunHybrid});
+    }
     // -- chapter 8's further lessons here (issue 10); real-model lessons (census) here (issue 11)
     std::stable_sort(l.begin(), l.end(), [](const LessonInfo& a, const LessonInfo& b) { return a.chapter < b.chapter; });
     return l;

@@ -44,7 +44,8 @@ std::string FormatPlotNumber(double v) {
     const char* suffix;
   } kUnits[] = {{1e12, "T"}, {1e9, "G"}, {1e6, "M"}, {1e3, "k"}};
   for (const auto& u : kUnits)
-    if (a >= u.scale * 10) {  // 16.4k, 1.05M; below 10k plain digits read better
+    // 16.4k, 1M, 1.05M; below 10k plain digits read better (4096, not 4.1k).
+    if (a >= (u.scale == 1e3 ? 1e4 : u.scale)) {
       std::snprintf(buf, sizeof buf, "%s%.3g%s", minus, a / u.scale, u.suffix);
       return buf;
     }

@@ -91,6 +91,18 @@ PermutationLesson RunPermutationLesson(Engine& engine, const Request& request, c
   return L;
 }
 
+Unshuffled UnshuffleWeights(const Trace& original, const Trace& shuffled, int layer, int head, const std::vector<int>& order) {
+  const MatPtr a = original.Matrix(layer, head, HeadMatrix::Weights);
+  const MatPtr b = shuffled.Matrix(layer, head, HeadMatrix::Weights);
+  const int n = shuffled.n();
+  Unshuffled u;
+  u.weights.resize(n, n);
+  for (int k = 0; k < n; ++k)
+    for (int l = 0; l < n; ++l) u.weights(order[k], order[l]) = (*b)(k, l);
+  u.difference = u.weights - *a;
+  return u;
+}
+
 nlohmann::json ToJson(const PermutationLesson& l) {
   auto side = [](const PermutationSide& s) {
     nlohmann::json heads = nlohmann::json::array();

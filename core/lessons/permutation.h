@@ -70,6 +70,15 @@ struct PermutationLesson {
 PermutationLesson RunPermutationLesson(Engine& engine, const Request& request, const PermutationParams& p,
                                        const CancelToken* cancel = nullptr);
 
+// The shuffled trace's weights of (layer, head) put back in the original order,
+// U[p[k], p[l]] = W'[k, l], and their difference from the original's, U - W
+// (both (N, N)). Without positions U = W to float rounding.
+struct Unshuffled {
+  Mat weights;     // (N, N) U
+  Mat difference;  // (N, N) U - W
+};
+Unshuffled UnshuffleWeights(const Trace& original, const Trace& shuffled, int layer, int head, const std::vector<int>& order);
+
 nlohmann::json ToJson(const PermutationLesson& l);
 
 }  // namespace attnviz::lessons

@@ -47,7 +47,8 @@ class VariantSource final : public WeightSource {
 
 // A seeded shuffle of 0..n-1 (Fisher-Yates on SeededRng) that moves every
 // token when n > 1 (a derangement, retried until one is found), so no token
-// keeps its place by luck. seed 0 = the reversed order.
+// keeps its place by luck. seed 0 = the reversed order (which keeps the middle
+// token of an odd n where it is).
 std::vector<int> ShuffledOrder(int n, std::uint64_t seed);
 
 // Whether v is a permutation of 0..n-1.

@@ -85,7 +85,7 @@ void AlibiView::Draw(ChapterContext& ctx) {
 
   // -- each head's bias, -m |i - j|, on the first tokens of the sentence
   ImGui::BeginGroup();
-  ImGui::TextDisabled("bias −m·|i − j| of each head (first %d tokens)", l->bias_n);
+  DrawCaption(grid_w, "bias −m·|i − j| of each head (first %d tokens)", l->bias_n);
   float vmin = 0;
   for (const Mat& b : l->bias) vmin = std::min(vmin, b.minCoeff());
   HeadGridFigure grid;
@@ -145,10 +145,9 @@ void AlibiView::Draw(ChapterContext& ctx) {
   f.legend = heads <= 8;
   f.x_marks.push_back({static_cast<double>(l->long_n) / l->n, "measured on the model", Rgb8{230, 160, 40}});
   const float ph = std::max(16 * fs, avail.y - 2.5f * fs);
-  const PlotResult r = DrawPlot("##extrapolation", f, ImVec2(right_w, ph));
+  const PlotResult r = DrawLessonPlot(ctx, "##extrapolation", f, ImVec2(right_w, ph), "alibi-extrapolation");
   ctx.layout.Add("alibi.plot", r.plot_min, r.plot_max);
-  OfferPlot(ctx, f, "alibi-extrapolation", r);
-  ImGui::TextDisabled("lines: every key's content equal; dots: the model on the sentence × %d", l->repeat);
+  DrawCaption(right_w, "lines: every key's content equal; dots: the model itself on the sentence × %d", l->repeat);
   ImGui::EndGroup();
 }
 

@@ -156,11 +156,10 @@ void RopeView::Draw(ChapterContext& ctx) {
   PlotSeries b{"base 500,000 (Llama 3)", offsets, l->score_llama3, HeadColor(1), PlotStyle::Line, false, 1.8f};
   off.series = {a, b};
   off.x_marks.push_back({static_cast<double>(l->token - l->key), "this pair", Rgb8{230, 160, 40}});
-  const PlotResult ro = DrawPlot("##offset", off, ImVec2(right_w, h * 0.5f - 1.6f * fs));
+  const PlotResult ro = DrawLessonPlot(ctx, "##offset", off, ImVec2(right_w, h * 0.5f - 1.6f * fs), "rope-offset");
   ctx.layout.Add("rope.offset", ro.plot_min, ro.plot_max);
-  OfferPlot(ctx, off, "rope-offset", ro);
-  ImGui::TextDisabled("slowest pair turns once every %s positions (base 10,000), %s (500,000)",
-                      FormatCount(l->wavelength.back()).c_str(), FormatCount(l->wavelength_llama3.back()).c_str());
+  DrawCaption(right_w, "slowest pair turns once every %s positions with base 10,000, every %s with 500,000",
+              FormatCount(l->wavelength.back()).c_str(), FormatCount(l->wavelength_llama3.back()).c_str());
   ImGui::EndGroup();
 }
 

@@ -92,8 +92,7 @@ void SinusoidalView::Draw(ChapterContext& ctx) {
     waves.series.push_back(std::move(tokens));
   }
   if (ctx.ui.selected_token >= 0) waves.x_marks.push_back({static_cast<double>(ctx.ui.selected_token), "", Rgb8{230, 160, 40}});
-  const PlotResult rw = DrawPlot("##waves", waves, ImVec2(right_w, h * 0.5f - 0.3f * fs));
-  OfferPlot(ctx, waves, "pe-waves", rw);
+  DrawLessonPlot(ctx, "##waves", waves, ImVec2(right_w, h * 0.5f - 0.3f * fs), "pe-waves");
 
   PlotFigure dot;
   char title[96];
@@ -113,11 +112,10 @@ void SinusoidalView::Draw(ChapterContext& ctx) {
     dot.series.push_back(std::move(learned));
   }
   dot.x_marks.push_back({0.0, "", Rgb8{230, 160, 40}});
-  const PlotResult rd = DrawPlot("##dot", dot, ImVec2(right_w, h * 0.5f - 0.3f * fs));
+  const PlotResult rd = DrawLessonPlot(ctx, "##dot", dot, ImVec2(right_w, h * 0.5f - 0.3f * fs), "pe-dot-offset");
   ctx.layout.Add("sin.dot", rd.plot_min, rd.plot_max);
-  OfferPlot(ctx, dot, "pe-dot-offset", rd);
-  ImGui::TextDisabled("depends on the offset only: |PE(p)·PE(q) − Σ cos| ≤ %s for p, q < %d",
-                      FormatDifference(l->max_offset_deviation).c_str(), std::min(l->positions, 256));
+  DrawCaption(right_w, "depends on the offset only: |PE(p)·PE(q) − Σ cos| ≤ %s for p, q < %d",
+              FormatDifference(l->max_offset_deviation).c_str(), std::min(l->positions, 256));
   ImGui::EndGroup();
 }
 

@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdarg>
 #include <cstdio>
 
 #include "ui/segmented_control.h"
 #include "ui/theme.h"
+#include "ui/widgets/fit_text.h"
 
 namespace attnviz::ui {
 
@@ -31,7 +33,9 @@ HeatmapResult MatrixPanel::Draw(ChapterContext& ctx, const char* id, const Matri
   if (!d.title.empty()) {
     const Palette& pal = CurrentPalette();
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::ColorConvertU32ToFloat4(pal.text_dim));
-    ImGui::TextUnformatted(d.title.c_str());
+    // Never wider than the panel: a long title would push the next panel aside.
+    ImGui::TextUnformatted(FitTextToWidth(d.title, size.x).c_str());
+    if (ImGui::IsItemHovered() && ImGui::CalcTextSize(d.title.c_str()).x > size.x) ImGui::SetTooltip("%s", d.title.c_str());
     ImGui::PopStyleColor();
     size.y = std::max(4 * ImGui::GetFontSize(), size.y - ImGui::GetTextLineHeightWithSpacing());
   }
@@ -77,9 +81,60 @@ HeatmapResult MatrixPanel::Draw(ChapterContext& ctx, const char* id, const Matri
   return r;
 }
 
+void DrawCaption(float width, const char* fmt, ...) {
+  char buf[512];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(buf, sizeof buf, fmt, args);
+  va_end(args);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+  ImGui::TextWrapped("%s", buf);
+  ImGui::PopStyleColor();
+  ImGui::PopTextWrapPos();
+}
+
 void OfferPlot(ChapterContext& ctx, const PlotFigure& fig, const std::string& slug, const PlotResult& r) {
   if (r.export_requested) ctx.export_requested = true;
   OfferFigure(ctx, fig.title, slug, Figure{fig}, r.hovered || r.export_requested);
+}
+
+PlotResult DrawLessonPlot(ChapterContext& ctx, const char* id, const PlotFigure& fig, ImVec2 size, const std::string& slug,
+                          bool export_button) {
+  const float fs = ImGui::GetFontSize();
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  ImGui::BeginGroup();
+  int entries = 0;
+  for (const PlotSeries& s : fig.series) entries += s.label.empty() ? 0 : 1;
+  if (fig.legend && entries > 0) {
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const Palette& pal = CurrentPalette();
+    const float lh = ImGui::GetTextLineHeight();
+    float x = start.x, y = start.y;
+    for (const PlotSeries& s : fig.series) {
+      if (s.label.empty()) continue;
+      const float w = 1.6f * fs + ImGui::CalcTextSize(s.label.c_str()).x + 0.9f * fs;
+      if (x > start.x && x + w > start.x + size.x) {
+        x = start.x;
+        y += lh;
+      }
+      const ImU32 c = ToImU32(s.color);
+      if (s.style == PlotStyle::Bars) dl->AddRectFilled(ImVec2(x, y + lh * 0.25f), ImVec2(x + 1.1f * fs, y + lh * 0.75f), c);
+      else if (s.style == PlotStyle::Markers) dl->AddCircleFilled(ImVec2(x + 0.55f * fs, y + lh * 0.5f), 0.25f * fs, c);
+      else dl->AddLine(ImVec2(x, y + lh * 0.5f), ImVec2(x + 1.2f * fs, y + lh * 0.5f), c, s.dashed ? 1.5f : 2.5f);
+      dl->AddText(ImVec2(x + 1.6f * fs, y), pal.text_dim, s.label.c_str());
+      x += w;
+    }
+    const float used = y + lh - start.y + 0.15f * fs;
+    ImGui::Dummy(ImVec2(size.x, used));
+    size.y = std::max(6 * fs, size.y - used - ImGui::GetStyle().ItemSpacing.y);
+  }
+  PlotFigure screen = fig;
+  screen.legend = false;
+  const PlotResult r = DrawPlot(id, screen, size, export_button);
+  ImGui::EndGroup();
+  OfferPlot(ctx, fig, slug, r);
+  return r;
 }
 
 std::string FormatDifference(double v) {

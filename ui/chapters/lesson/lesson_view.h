@@ -68,8 +68,18 @@ const T* LessonValue(const Computed<T>& c) {
   return c.value.get();
 }
 
+// Dimmed text wrapped at `width` pixels: captions inside a group, which would
+// otherwise widen the group and push the next column out of the window.
+void DrawCaption(float width, const char* fmt, ...) IM_FMTARGS(2);
+
 // Offers a plot for export and forwards its Export button.
 void OfferPlot(ChapterContext& ctx, const PlotFigure& fig, const std::string& slug, const PlotResult& r);
+
+// A plot whose legend (when it has one) is a row of coloured labels above the
+// frame, so it never covers the data; the exported figure keeps its legend.
+// size is the whole block, legend row included. Offers the figure for export.
+PlotResult DrawLessonPlot(ChapterContext& ctx, const char* id, const PlotFigure& fig, ImVec2 size, const std::string& slug,
+                          bool export_button = true);
 
 // Numbers for badges: "1.2e-07", "0.98"; "12,345"; "1.5M"; "31%".
 std::string FormatDifference(double v);

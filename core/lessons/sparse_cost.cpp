@@ -39,7 +39,7 @@ SparseCostLesson ComputeSparseCostLesson(const SparseCostParams& p) {
       {"Longformer: window 512 + 1 global", "O(N (w + g))", longformer, false},
       {"BigBird: blocks of 64, 8 per query", "O(N b)", MaskSpec{}, true},
       {"Mistral 7B: causal window 4096", "O(N w)", mistral, false},
-      {"your mask: " + DescribeMask(p.mask),
+      {"your mask: " + std::string(p.mask.pattern == MaskPattern::Full ? "full, " : "") + DescribeMask(p.mask),
        p.mask.pattern == MaskPattern::Full          ? "O(N^2)"
        : p.mask.pattern == MaskPattern::BlockSparse ? "O(N^2 / b)"
        : p.mask.pattern == MaskPattern::Sliding     ? "O(N w)"

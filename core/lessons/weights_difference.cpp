@@ -72,6 +72,12 @@ WeightsDifference CompareMatrices(const Mat& a, const Mat& b, bool keep_rows) {
   return d;
 }
 
+Mat WeightsChange(const Trace& a, const Trace& b, int layer, int head) {
+  const MatPtr wa = a.Matrix(layer, head, HeadMatrix::Weights);
+  const MatPtr wb = b.Matrix(layer, head, HeadMatrix::Weights);
+  return *wb - *wa;
+}
+
 double MaxAbsDifference(const Mat& a, const Mat& b) {
   if (a.rows() != b.rows() || a.cols() != b.cols() || a.size() == 0) return 0;
   return static_cast<double>((a - b).cwiseAbs().maxCoeff());

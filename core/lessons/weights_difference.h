@@ -33,6 +33,10 @@ WeightsDifference CompareHeadWeights(const Trace& a, const Trace& b, int layer, 
 // The same for two matrices already at hand (rows x cols each).
 WeightsDifference CompareMatrices(const Mat& a, const Mat& b, bool keep_rows = false);
 
+// b's weights of (layer, head) minus a's, (N, N): the change a variant made
+// (pooled, compressed, sparse) where it made it.
+Mat WeightsChange(const Trace& a, const Trace& b, int layer, int head);
+
 // max |a - b| over all entries of two same-shaped matrices (outputs, Q, K).
 double MaxAbsDifference(const Mat& a, const Mat& b);
 

@@ -54,7 +54,7 @@ class KvCacheChapter final : public Chapter {
     for (int g = heads; g >= 1; --g)
       if (heads % g == 0) {
         values_.push_back(g);
-        labels_.push_back(g == heads ? "G=" + std::to_string(g) + " MHA" : g == 1 ? "G=1 MQA" : "G=" + std::to_string(g));
+        labels_.push_back(g == heads ? std::string("G=") + std::to_string(g) + " MHA" : g == 1 ? "G=1 MQA" : std::string("G=") + std::to_string(g));
       }
     std::vector<const char*> items;
     int cur = -1;

@@ -51,7 +51,7 @@ void AlibiView::Draw(ChapterContext& ctx) {
   p.layer = ctx.ui.layer;
   const Request req = ctx.request;
   Engine* engine = &ctx.compute->engine();
-  const std::string key = "alibi:" + std::to_string(p.slope_heads) + ":" + std::to_string(p.repeat) + ":" +
+  const std::string key = std::string("alibi:") + std::to_string(p.slope_heads) + std::string(":") + std::to_string(p.repeat) + ":" +
                           std::to_string(p.layer) + ":" + RequestKey(req);
   const Computed<lessons::AlibiLesson> c = ctx.compute->Ask<lessons::AlibiLesson>(
       "ch5/alibi", key, [engine, req, p](const CancelToken& tok) {
@@ -90,7 +90,7 @@ void AlibiView::Draw(ChapterContext& ctx) {
   for (const Mat& b : l->bias) vmin = std::min(vmin, b.minCoeff());
   HeadGridFigure grid;
   grid.title = "ALiBi bias of each head";
-  grid.subtitle = "−m·|i − j|, Press et al.'s slopes for H = " + std::to_string(heads);
+  grid.subtitle = std::string("−m·|i − j|, Press et al.'s slopes for H = ") + std::to_string(heads);
   bool grid_hovered = false;
   for (int h = 0; h < heads; ++h) {
     if (h % cols != 0) ImGui::SameLine(0, gap);
@@ -101,16 +101,16 @@ void AlibiView::Draw(ChapterContext& ctx) {
     d.scale = {Colormap::Viridis, vmin, 0.0f};
     d.generation = c.generation;
     d.row_tokens = d.col_tokens = std::span<const Token>(ctx.trace->tokens.data(), std::min<std::size_t>(l->bias_n, ctx.trace->tokens.size()));
-    d.caption = "H" + std::to_string(h) + " " + SlopeText(l->slopes[h]);
+    d.caption = std::string("H") + std::to_string(h) + " " + SlopeText(l->slopes[h]);
     d.marker = HeadColor(h);
     d.focused = ctx.ui.focused_head == h;
-    const ThumbnailResult r = bias_[h]->Draw(("bias" + std::to_string(h)).c_str(), d, side);
+    const ThumbnailResult r = bias_[h]->Draw((std::string("bias") + std::to_string(h)).c_str(), d, side);
     if (r.clicked) ctx.ui.focused_head = h;
     if (h == 0) ctx.layout.Add("alibi.bias0", r.min, r.max);
     HeatmapFigure panel;
     panel.values = l->bias[h].data();
     panel.rows = panel.cols = l->bias_n;
-    panel.title = "H" + std::to_string(h) + "  m = " + SlopeText(l->slopes[h]);
+    panel.title = std::string("H") + std::to_string(h) + "  m = " + SlopeText(l->slopes[h]);
     panel.colorbar_caption = "bias";
     panel.vmin = vmin;
     panel.vmax = 0.0f;
@@ -135,7 +135,7 @@ void AlibiView::Draw(ChapterContext& ctx) {
   f.y.min = 0;
   f.y.max = 1.05;
   for (int h = 0; h < heads; ++h) {
-    PlotSeries s{"H" + std::to_string(h) + " m=" + SlopeText(l->slopes[h]), {}, l->per_head[h].uniform_share, HeadColor(h),
+    PlotSeries s{std::string("H") + std::to_string(h) + " m=" + SlopeText(l->slopes[h]), {}, l->per_head[h].uniform_share, HeadColor(h),
                  PlotStyle::Line, false, 1.5f};
     for (double T : l->lengths) s.x.push_back(T / l->n);
     f.series.push_back(std::move(s));

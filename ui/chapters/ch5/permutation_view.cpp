@@ -77,7 +77,7 @@ void PermutationView::DrawChips(ChapterContext& ctx, const std::vector<Token>& t
       ImGui::EndDragDropTarget();
     }
     if (hovered) ImGui::SetTooltip("position %d holds token %d \"%s\"; drag to move it", k, order_[k], label.c_str());
-    ctx.layout.AddLastItem("perm.chip." + std::to_string(k));
+    ctx.layout.AddLastItem(std::string("perm.chip.") + std::to_string(k));
     ImGui::PopID();
   }
   ImGui::PopID();
@@ -173,7 +173,9 @@ void PermutationView::Draw(ChapterContext& ctx) {
   const int layer = ctx.ui.layer, head = std::clamp(ctx.ui.focused_head, 0, static_cast<int>(a.layers[layer].heads.size()) - 1);
   shown_a_ = a.Matrix(layer, head, HeadMatrix::Weights);
   shown_b_ = b.Matrix(layer, head, HeadMatrix::Weights);
-  const std::string diff_key = key + (positions_on_ ? ":on:" : ":off:") + std::to_string(layer) + ":" + std::to_string(head);
+  // Keyed by the lesson value it derives from, not by the request (the value on screen may be older).
+  const std::string diff_key = "perm-back:" + std::to_string(c.generation) + (positions_on_ ? ":on:" : ":off:") +
+                               std::to_string(layer) + ":" + std::to_string(head);
   const std::shared_ptr<const lessons::PermutationLesson> keep = c.value;
   const bool on = positions_on_ == 1;
   const Computed<lessons::Unshuffled> back = ctx.compute->Ask<lessons::Unshuffled>(
@@ -188,11 +190,11 @@ void PermutationView::Draw(ChapterContext& ctx) {
   const float w = (avail.x - 2 * gap) / 3;
   const float h = std::max(w * 1.08f, 13 * ImGui::GetFontSize());
   const Colormap cmap = ChapterColormap(ctx);
-  const std::string hname = "H" + std::to_string(head) + (a.layers[layer].heads[head].role.empty() ? "" : " " + a.layers[layer].heads[head].role);
+  const std::string hname = std::string("H") + std::to_string(head) + (a.layers[layer].heads[head].role.empty() ? "" : " " + a.layers[layer].heads[head].role);
 
   MatrixPanelData da;
   da.title = "original order · " + hname;
-  da.slug = "perm-original-H" + std::to_string(head);
+  da.slug = std::string("perm-original-H") + std::to_string(head);
   da.values = shown_a_->data();
   da.rows = da.cols = n;
   da.row_tokens = da.col_tokens = a.tokens;
@@ -206,7 +208,7 @@ void PermutationView::Draw(ChapterContext& ctx) {
 
   MatrixPanelData db = da;
   db.title = "shuffled · the engine again";
-  db.slug = "perm-shuffled-H" + std::to_string(head);
+  db.slug = std::string("perm-shuffled-H") + std::to_string(head);
   db.values = shown_b_->data();
   db.row_tokens = db.col_tokens = shuffled_tokens_;
   // The selected token, wherever the shuffle put it.
@@ -221,7 +223,7 @@ void PermutationView::Draw(ChapterContext& ctx) {
   if (back.value && back.value->weights.rows() == n) {
     MatrixPanelData du = da;
     du.title = "shuffled, put back in order";
-    du.slug = "perm-put-back-H" + std::to_string(head);
+    du.slug = std::string("perm-put-back-H") + std::to_string(head);
     du.values = back.value->weights.data();
     du.generation = back.generation;
     du.extras = {{"difference from the original", back.value->difference.data()}};

@@ -80,7 +80,7 @@ void RopeView::Draw(ChapterContext& ctx) {
   p.key = std::max(0, p.token - key_offset_);
   const Request req = ctx.request;
   Engine* engine = &ctx.compute->engine();
-  const std::string key = "rope:" + std::to_string(p.layer) + ":" + std::to_string(p.head) + ":" + std::to_string(p.token) + ":" +
+  const std::string key = std::string("rope:") + std::to_string(p.layer) + std::string(":") + std::to_string(p.head) + std::string(":") + std::to_string(p.token) + ":" +
                           std::to_string(p.key) + ":" + RequestKey(req);
   const Computed<lessons::RopeLesson> c = ctx.compute->Ask<lessons::RopeLesson>(
       "ch5/rope", key, [engine, req, p](const CancelToken& tok) {
@@ -121,9 +121,9 @@ void RopeView::Draw(ChapterContext& ctx) {
     if (k % 2 == 1) ImGui::SameLine(0, gap);
     const PlotFigure f = PairFigure(*l, shown[k], l->token);
     // Room for the title and tick labels, so the frame comes out about square.
-    const PlotResult r = DrawPlot(("##pair" + std::to_string(k)).c_str(), f, ImVec2(cell, std::min(cell + 1.6f * fs, h * 0.5f - 0.3f * fs)), false);
+    const PlotResult r = DrawPlot((std::string("##pair") + std::to_string(k)).c_str(), f, ImVec2(cell, std::min(cell + 1.6f * fs, h * 0.5f - 0.3f * fs)), false);
     if (k == 0) ctx.layout.Add("rope.pair0", r.plot_min, r.plot_max);
-    OfferPlot(ctx, f, "rope-pair-" + std::to_string(shown[k]), r);
+    OfferPlot(ctx, f, std::string("rope-pair-") + std::to_string(shown[k]), r);
   }
   ImGui::EndGroup();
   ImGui::SameLine(0, gap);

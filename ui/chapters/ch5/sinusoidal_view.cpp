@@ -24,7 +24,7 @@ void SinusoidalView::Draw(ChapterContext& ctx) {
   p.from = ctx.ui.selected_token >= 0 ? ctx.ui.selected_token : 0;
   const Request req = ctx.request;
   Engine* engine = &ctx.compute->engine();
-  const std::string key = "sin:" + std::to_string(p.from) + ":" + RequestKey(req);
+  const std::string key = std::string("sin:") + std::to_string(p.from) + ":" + RequestKey(req);
   const Computed<lessons::SinusoidalLesson> c = ctx.compute->Ask<lessons::SinusoidalLesson>(
       "ch5/sinusoidal", key, [engine, req, p](const CancelToken& tok) {
         return std::make_shared<const lessons::SinusoidalLesson>(lessons::RunSinusoidalLesson(*engine, req, p, &tok));
@@ -100,7 +100,7 @@ void SinusoidalView::Draw(ChapterContext& ctx) {
   dot.title = title;
   dot.x.label = "offset q − p₀ (click a token to move p₀)";
   dot.y.label = "dot product";
-  PlotSeries from{"from p₀ = " + std::to_string(l->from), {}, l->dot, HeadColor(0), PlotStyle::Line, false, 2.2f};
+  PlotSeries from{std::string("from p₀ = ") + std::to_string(l->from), {}, l->dot, HeadColor(0), PlotStyle::Line, false, 2.2f};
   for (int o : l->offsets) from.x.push_back(o);
   PlotSeries zero{"from p₀ = 0", {}, l->dot_from_zero, HeadColor(1), PlotStyle::Line, true, 1.6f};
   for (int q = 0; q < l->positions; ++q) zero.x.push_back(q);

@@ -44,7 +44,7 @@ void GenerationView::Draw(ChapterContext& ctx) {
   p.head = ctx.ui.focused_head;
   const Request req = ctx.request;
   Engine* engine = &ctx.compute->engine();
-  const std::string key = "kv:" + std::to_string(p.step) + ":" + std::to_string(p.layer) + ":" + std::to_string(p.head) + ":" +
+  const std::string key = std::string("kv:") + std::to_string(p.step) + std::string(":") + std::to_string(p.layer) + std::string(":") + std::to_string(p.head) + ":" +
                           RequestKey(req);
   const Computed<lessons::KvCacheLesson> c = ctx.compute->Ask<lessons::KvCacheLesson>(
       "ch6/generation", key, [engine, req, p](const CancelToken& tok) {
@@ -108,7 +108,7 @@ void GenerationView::Draw(ChapterContext& ctx) {
   const float panel_h = (h - 0.6f * fs) * 0.5f;
   const float cols_w = std::min(left_w * 0.5f - gap * 0.5f, l->d_k * 2.2f * fs + 6 * fs);
   MatrixPanelData dk;
-  dk.title = "K cache · layer " + std::to_string(l->layer + 1) + ", kv head " + std::to_string(l->kv_head);
+  dk.title = std::string("K cache · layer ") + std::to_string(l->layer + 1) + std::string(", kv head ") + std::to_string(l->kv_head);
   dk.slug = "kv-cache-K";
   dk.values = l->K_cache.data();
   dk.rows = rows;
@@ -135,7 +135,7 @@ void GenerationView::Draw(ChapterContext& ctx) {
   // The new query against the cache: one weight per cached row.
   PlotFigure wf;
   const std::string& role = ctx.trace->layers[std::min<int>(l->layer, ctx.trace->layers.size() - 1)].heads[l->head].role;
-  wf.title = "H" + std::to_string(l->head) + (role.empty() ? "" : " " + role) + ": the new query's weights";
+  wf.title = std::string("H") + std::to_string(l->head) + (role.empty() ? "" : " " + role) + ": the new query's weights";
   wf.y.label = "weight";
   wf.y.min = 0;
   wf.y.max = 1;

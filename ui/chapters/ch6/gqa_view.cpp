@@ -8,6 +8,7 @@
 #include <imgui.h>
 
 #include "core/engine.h"
+#include "core/lessons/weights_difference.h"
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/ch6/cache_views.h"
 #include "ui/segmented_control.h"
@@ -24,7 +25,7 @@ void GqaView::Draw(ChapterContext& ctx) {
   p.layer = ctx.ui.layer;
   const Request req = ctx.request;
   Engine* engine = &ctx.compute->engine();
-  const std::string key = "gqa:" + std::to_string(p.layer) + ":" + RequestKey(req);
+  const std::string key = std::string("gqa:") + std::to_string(p.layer) + ":" + RequestKey(req);
   const Computed<lessons::GqaLesson> c = ctx.compute->Ask<lessons::GqaLesson>(
       "ch6/gqa", key, [engine, req, p](const CancelToken& tok) {
         return std::make_shared<const lessons::GqaLesson>(lessons::RunGqaLesson(*engine, req, p, &tok));
@@ -38,7 +39,7 @@ void GqaView::Draw(ChapterContext& ctx) {
   std::vector<std::string> labels;
   std::vector<const char*> items;
   for (const lessons::GqaGrouping& g : l->groupings)
-    labels.push_back("G=" + std::to_string(g.kv_heads) + (g.attention == "GQA" ? "" : " " + g.attention));
+    labels.push_back(std::string("G=") + std::to_string(g.kv_heads) + (g.attention == "GQA" ? "" : " " + g.attention));
   for (const std::string& s : labels) items.push_back(s.c_str());
   ImGui::AlignTextToFramePadding();
   ImGui::TextDisabled("key/value heads");
@@ -77,14 +78,14 @@ void GqaView::Draw(ChapterContext& ctx) {
     d.scale = {cmap, 0.0f, 1.0f};
     d.generation = c.generation * 1024 + groups_index_ * 64 + layer;
     d.row_tokens = d.col_tokens = t.tokens;
-    d.caption = "H" + std::to_string(h) + " " + FormatShare(G.heads[h].mean_tv);
+    d.caption = std::string("H") + std::to_string(h) + " " + FormatShare(G.heads[h].mean_tv);
     d.marker = HeadColor(G.heads[h].kv_head);
     d.focused = ctx.ui.focused_head == h;
-    const ThumbnailResult r = thumbs_[h]->Draw(("g" + std::to_string(h)).c_str(), d, side);
+    const ThumbnailResult r = thumbs_[h]->Draw((std::string("g") + std::to_string(h)).c_str(), d, side);
     if (r.clicked) ctx.ui.focused_head = h;
     if (r.hovered) ImGui::SetTooltip("H%d %s, kv head %d: %s of its attention moved against MHA", h, G.heads[h].role.c_str(),
                                      G.heads[h].kv_head, FormatShare(G.heads[h].mean_tv).c_str());
-    ctx.layout.Add("gqa.head." + std::to_string(h), r.min, r.max);
+    ctx.layout.Add(std::string("gqa.head.") + std::to_string(h), r.min, r.max);
   }
   DrawCaption(grid_w, "under each: the share of its attention that moved against MHA");
   ImGui::EndGroup();
@@ -94,19 +95,19 @@ void GqaView::Draw(ChapterContext& ctx) {
   ImGui::BeginGroup();
   const float right_w = avail.x - grid_w - gap;
   const int fh = std::clamp(ctx.ui.focused_head, 0, H - 1);
-  const std::string dkey = key + ":" + std::to_string(groups_index_) + ":" + std::to_string(layer) + ":" + std::to_string(fh);
+  // Keyed by the lesson value it derives from, not by the request (the value on screen may be older).
+  const std::string dkey = "gqa-diff:" + std::to_string(c.generation) + ":" + std::to_string(groups_index_) + ":" +
+                           std::to_string(layer) + ":" + std::to_string(fh);
   const std::shared_ptr<const lessons::GqaLesson> keep = c.value;
   const int gi = groups_index_;
   const Computed<Mat> diff = ctx.compute->Ask<Mat>("ch6/gqa-diff", dkey, [keep, gi, layer, fh](const CancelToken&) {
-    const MatPtr a = keep->groupings[gi].trace->Matrix(layer, fh, HeadMatrix::Weights);
-    const MatPtr b = keep->groupings.front().trace->Matrix(layer, fh, HeadMatrix::Weights);
-    return std::make_shared<const Mat>(*a - *b);
+    return std::make_shared<const Mat>(lessons::WeightsChange(*keep->groupings.front().trace, *keep->groupings[gi].trace, layer, fh));
   });
   const float plot_h = std::max(10 * fs, avail.y * 0.4f);
   if (diff.value && diff.value->rows() == n) {
     MatrixPanelData dd;
-    dd.title = "H" + std::to_string(fh) + " at G=" + std::to_string(G.kv_heads) + " − MHA";
-    dd.slug = "gqa-diff-G" + std::to_string(G.kv_heads) + "-H" + std::to_string(fh);
+    dd.title = std::string("H") + std::to_string(fh) + std::string(" at G=") + std::to_string(G.kv_heads) + " − MHA";
+    dd.slug = std::string("gqa-diff-G") + std::to_string(G.kv_heads) + std::string("-H") + std::to_string(fh);
     dd.values = diff.value->data();
     dd.rows = dd.cols = n;
     dd.allowed = t.mask.data();

@@ -24,7 +24,7 @@ void MemoryView::Draw(ChapterContext& ctx) {
   const int context = context_;
   const Request req = ctx.request;
   Engine* engine = &ctx.compute->engine();
-  const std::string key = "memory:" + std::to_string(context) + ":" + RequestKey(req);
+  const std::string key = std::string("memory:") + std::to_string(context) + ":" + RequestKey(req);
   const Computed<lessons::MemoryLesson> c = ctx.compute->Ask<lessons::MemoryLesson>(
       "ch6/memory", key, [engine, req, context](const CancelToken&) {
         std::vector<lessons::ModelMemoryConfig> models = lessons::PublishedModelConfigs();
@@ -52,7 +52,7 @@ void MemoryView::Draw(ChapterContext& ctx) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted((m.current ? m.name + " (loaded now)" : m.name).c_str());
       ImGui::TableNextColumn();
-      ImGui::TextUnformatted((m.attention + (m.sliding_window > 0 ? ", window " + std::to_string(m.sliding_window) : "")).c_str());
+      ImGui::TextUnformatted((m.attention + (m.sliding_window > 0 ? std::string(", window ") + std::to_string(m.sliding_window) : "")).c_str());
       ImGui::TableNextColumn();
       ImGui::Text("%d", m.layers);
       ImGui::TableNextColumn();

@@ -19,8 +19,8 @@ namespace {
 
 // The basis depends on the model's weights only, not on the sentence or mask.
 std::string ModelKey(const Request& r) {
-  return "mla-basis:" + r.model + ":" + std::to_string(r.seed) + ":" + std::to_string(r.d_model) + ":" +
-         std::to_string(r.heads) + ":" + std::to_string(r.layers);
+  return "mla-basis:" + r.model + std::string(":") + std::to_string(r.seed) + std::string(":") + std::to_string(r.d_model) + ":" +
+         std::to_string(r.heads) + std::string(":") + std::to_string(r.layers);
 }
 
 }  // namespace
@@ -38,6 +38,10 @@ void MlaView::Draw(ChapterContext& ctx) {
         return std::make_shared<const lessons::MlaBasis>(lessons::ComputeMlaBasis(*engine->Source(req), &tok));
       });
   if (!LessonValue(basis)) return;
+  if (!basis.current) {  // another model's basis must never meet this model's weights
+    ImGui::TextDisabled("factoring the model's projections...");
+    return;
+  }
   const std::shared_ptr<const lessons::MlaBasis> b = basis.value;
   const int layer = std::clamp(ctx.ui.layer, 0, static_cast<int>(b->layers.size()) - 1);
   const int kv_values = 2 * b->kv_heads * b->d_k;
@@ -56,7 +60,7 @@ void MlaView::Draw(ChapterContext& ctx) {
   pc.layer = layer;
   pc.at_rank = false;
   const Computed<lessons::MlaLesson> curve = ctx.compute->Ask<lessons::MlaLesson>(
-      "ch6/mla-curve", "mla-curve:" + std::to_string(layer) + ":" + RequestKey(req), [engine, req, pc, b](const CancelToken& tok) {
+      "ch6/mla-curve", std::string("mla-curve:") + std::to_string(layer) + ":" + RequestKey(req), [engine, req, pc, b](const CancelToken& tok) {
         return std::make_shared<const lessons::MlaLesson>(lessons::RunMlaLesson(*engine, req, pc, b, &tok));
       });
   lessons::MlaParams pa;
@@ -65,7 +69,7 @@ void MlaView::Draw(ChapterContext& ctx) {
   pa.head = ctx.ui.focused_head;
   pa.curve = false;
   const Computed<lessons::MlaLesson> at = ctx.compute->Ask<lessons::MlaLesson>(
-      "ch6/mla-at", "mla-at:" + std::to_string(rank_) + ":" + std::to_string(layer) + ":" + RequestKey(req),
+      "ch6/mla-at", std::string("mla-at:") + std::to_string(rank_) + std::string(":") + std::to_string(layer) + ":" + RequestKey(req),
       [engine, req, pa, b](const CancelToken& tok) {
         return std::make_shared<const lessons::MlaLesson>(lessons::RunMlaLesson(*engine, req, pa, b, &tok));
       });
@@ -132,8 +136,8 @@ void MlaView::Draw(ChapterContext& ctx) {
   held_b_ = t1.Matrix(layer, head, HeadMatrix::Weights);
   const float ph = std::min(h, pw * 1.15f);
   MatrixPanelData d;
-  d.title = "H" + std::to_string(head) + " with its own K and V";
-  d.slug = "mla-original-H" + std::to_string(head);
+  d.title = std::string("H") + std::to_string(head) + " with its own K and V";
+  d.slug = std::string("mla-original-H") + std::to_string(head);
   d.values = held_a_->data();
   d.rows = d.cols = t0.n();
   d.allowed = t0.mask.data();
@@ -146,8 +150,8 @@ void MlaView::Draw(ChapterContext& ctx) {
   if (r0.clicked_row >= 0) ctx.ui.selected_token = r0.clicked_row;
   ImGui::SameLine(0, gap);
   MatrixPanelData d1 = d;
-  d1.title = "rebuilt from r = " + std::to_string(a->at.rank);
-  d1.slug = "mla-rank" + std::to_string(a->at.rank) + "-H" + std::to_string(head);
+  d1.title = std::string("rebuilt from r = ") + std::to_string(a->at.rank);
+  d1.slug = std::string("mla-rank") + std::to_string(a->at.rank) + std::string("-H") + std::to_string(head);
   d1.values = held_b_->data();
   d1.colorbar = true;
   const HeatmapResult r1 = compressed_.Draw(ctx, "comp", d1, ImVec2(pw, ph));

@@ -39,8 +39,8 @@ void SinksView::Draw(ChapterContext& ctx) {
   p.head = ctx.ui.focused_head;
   const Request req = ctx.request;
   Engine* engine = &ctx.compute->engine();
-  const std::string key = "sinks:" + std::to_string(p.sinks) + ":" + std::to_string(p.window) + ":" + std::to_string(p.layer) +
-                          ":" + std::to_string(p.head) + ":" + RequestKey(req);
+  const std::string key = std::string("sinks:") + std::to_string(p.sinks) + std::string(":") + std::to_string(p.window) + std::string(":") + std::to_string(p.layer) +
+                          std::string(":") + std::to_string(p.head) + ":" + RequestKey(req);
   const Computed<lessons::SinksLesson> c = ctx.compute->Ask<lessons::SinksLesson>(
       "ch6/sinks", key, [engine, req, p](const CancelToken& tok) {
         return std::make_shared<const lessons::SinksLesson>(lessons::RunSinksLesson(*engine, req, p, &tok));
@@ -78,7 +78,7 @@ void SinksView::Draw(ChapterContext& ctx) {
     held_[k] = traces[k]->Matrix(l->layer, l->head, HeadMatrix::Weights);
     MatrixPanelData d;
     d.title = titles[k];
-    d.slug = std::string("sinks-") + (k == 0 ? "full" : k == 1 ? "streaming" : "window") + "-H" + std::to_string(l->head);
+    d.slug = std::string("sinks-") + (k == 0 ? "full" : k == 1 ? "streaming" : "window") + std::string("-H") + std::to_string(l->head);
     d.values = held_[k]->data();
     d.rows = d.cols = n;
     d.allowed = traces[k]->mask.data();

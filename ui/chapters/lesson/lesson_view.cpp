@@ -21,7 +21,7 @@ bool DrawSectionTabs(ChapterContext& ctx, const char* id, const char* const* ite
   const float h = ImGui::GetFrameHeight();
   for (int i = 0; i < count; ++i) {
     const float w = ImGui::CalcTextSize(items[i]).x + style.FramePadding.x * 2;
-    ctx.layout.Add(std::string(id) + "." + std::to_string(i), ImVec2(x, p.y), ImVec2(x + w, p.y + h));
+    ctx.layout.Add(std::string(id) + std::string(".") + std::to_string(i), ImVec2(x, p.y), ImVec2(x + w, p.y + h));
     x += w;
   }
   return changed;

@@ -48,6 +48,8 @@ class MatrixPanel {
  public:
   explicit MatrixPanel(TextureService& textures) : heatmap_(textures) {}
   HeatmapResult Draw(ChapterContext& ctx, const char* id, const MatrixPanelData& d, ImVec2 size);
+  // Whether the whole matrix is in view (no zoom): overlays in cell units line up.
+  bool fitted() const { return view_.zoom <= 1.0f; }
 
  private:
   Heatmap heatmap_;

@@ -225,7 +225,7 @@ TEST_CASE("PNG figures for every view of a trace render", "[figure][png]") {
   CHECK(arcs.width == 1000);
   RasterImage grid = RenderFigure(Figure{MakeTraceHeadGrid(*t, 0)}, RenderOptions{});
   CHECK(grid.width > 0);
-  CHECK_THROWS_AS(MakeTraceHeatmap(*t, 1, 0, TraceMatrix::Weights), FigureError);
+  CHECK_THROWS_AS(MakeTraceHeatmap(*t, 2, 0, TraceMatrix::Weights), FigureError);  // layers 0 and 1 exist
   CHECK_THROWS_AS(MakeTraceHeatmap(*t, 0, 99, TraceMatrix::Weights), FigureError);
   CHECK_THROWS_AS(MakeTraceArcs(*t, 0, 99), FigureError);
   Request rope = r;

@@ -65,12 +65,15 @@ PermutationLesson RunPermutationLesson(Engine& engine, const Request& request, c
                       ? Positional::Sinusoidal
                       : request.positional;
 
-  auto stripped = std::make_shared<VariantSource>(base);
+  // The built-in model has a design per positional kind: each side runs its own.
+  const std::shared_ptr<const WeightSource> off_source = engine.Source(off);
+  const std::shared_ptr<const WeightSource> on_source = engine.Source(on);
+  auto stripped = std::make_shared<VariantSource>(off_source);
   stripped->strip_positions = true;
-  auto stripped_shuffled = std::make_shared<VariantSource>(base);
+  auto stripped_shuffled = std::make_shared<VariantSource>(off_source);
   stripped_shuffled->strip_positions = true;
   stripped_shuffled->token_order = L.order;
-  auto shuffled = std::make_shared<VariantSource>(base);
+  auto shuffled = std::make_shared<VariantSource>(on_source);
   shuffled->token_order = L.order;
   if (shape.has_learned_positions)
     L.notes.push_back(shape.name + " without positions: its learned position embeddings are left out and its causal "
@@ -82,7 +85,7 @@ PermutationLesson RunPermutationLesson(Engine& engine, const Request& request, c
   L.off.original = RunTraceWith(off, stripped, cancel);
   L.off.shuffled = RunTraceWith(off, stripped_shuffled, cancel);
   L.off.causal = L.off.original->config.mask.causal;
-  L.on.original = RunTraceWith(on, base, cancel);
+  L.on.original = RunTraceWith(on, on_source, cancel);
   L.on.shuffled = RunTraceWith(on, shuffled, cancel);
   L.on.positional = L.on.original->config.positional;
   L.on.causal = L.on.original->config.mask.causal;

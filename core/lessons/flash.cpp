@@ -131,8 +131,7 @@ double TiledAttentionTraffic(double n, double d, double block_q) {
 }
 
 int FlashBlockRows(double m_values, int d) {
-  const int bc = static_cast<int>(std::ceil(m_values / (4.0 * std::max(1, d))));
-  return std::max(1, std::min(bc, d));
+  return std::max(1, static_cast<int>(std::floor(m_values / (4.0 * std::max(1, d)))));
 }
 
 FlashStepLesson RunFlashLesson(Engine& engine, const Request& request, const FlashParams& p, const CancelToken* cancel) {

@@ -93,7 +93,9 @@ FlashStepper RunFlashStepper(const Mat& q, const Mat& k, const Mat& v, const Mas
 // Values moved to and from slow memory for one head (see the top of this file).
 double StandardAttentionTraffic(double n, double d);
 double TiledAttentionTraffic(double n, double d, double block_q);
-// Dao et al.'s block size for on-chip memory of M values: Br = min(ceil(M / 4d), d).
+// The query rows per block that on-chip memory of M values holds with their
+// key block, output and state: Br = floor(M / 4d) (Dao et al. size their key
+// blocks so; the traffic of either loop order is then Theta(N^2 d^2 / M)).
 int FlashBlockRows(double m_values, int d);
 
 struct FlashStepLesson {

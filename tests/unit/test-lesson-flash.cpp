@@ -138,8 +138,9 @@ TEST_CASE("flash: the lesson on the sentence, the engine's kernel and the traffi
   double kv = 0;
   for (const FlashTile& t : L.stepper.tiles) kv += 2.0 * (t.j1 - t.j0) * d;
   REQUIRE(L.traffic_tiled == 2 * n * d + kv + n);
-  REQUIRE(FlashBlockRows(192 * 1024 / 4, 64) == 64);   // M / 4d = 192 > d: Br = d
+  REQUIRE(FlashBlockRows(192 * 1024 / 4, 64) == 192);  // 192 KiB of floats over 4 x 64
   REQUIRE(FlashBlockRows(1024, 64) == 4);
+  REQUIRE(FlashBlockRows(100, 64) == 1);
   REQUIRE(TiledAttentionTraffic(4096, 64, 64) == 2.0 * 4096 * 64 + 2.0 * 4096 * 64 * 64 + 4096);
 }
 

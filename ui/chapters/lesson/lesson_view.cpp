@@ -148,7 +148,8 @@ std::string FormatDifference(double v) {
 std::string FormatCount(double v) {
   char s[32];
   const double a = std::abs(v);
-  if (a >= 1e15) std::snprintf(s, sizeof s, "%.2g", v);
+  if (a >= 1e18) std::snprintf(s, sizeof s, "%.2g", v);
+  else if (a >= 1e15) std::snprintf(s, sizeof s, "%.1fP", v / 1e15);
   else if (a >= 1e12) std::snprintf(s, sizeof s, "%.1fT", v / 1e12);
   else if (a >= 1e9) std::snprintf(s, sizeof s, "%.1fG", v / 1e9);
   else if (a >= 1e6) std::snprintf(s, sizeof s, "%.1fM", v / 1e6);

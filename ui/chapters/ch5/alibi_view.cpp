@@ -39,11 +39,11 @@ void AlibiView::Draw(ChapterContext& ctx) {
   if (slope_heads_ <= 0) slope_heads_ = model_heads;
   ImGui::SetNextItemWidth(9 * fs);
   ImGui::SliderInt("heads H for the slope table", &slope_heads_, 1, 64);
-  ctx.layout.AddLastItem("alibi.heads");
+  RecordFrame(ctx, "alibi.heads", "heads H for the slope table");
   ImGui::SameLine(0, 1.5f * fs);
   ImGui::SetNextItemWidth(8 * fs);
   ImGui::SliderInt("long text = sentence × R", &repeat_, 2, 16);
-  ctx.layout.AddLastItem("alibi.repeat");
+  RecordFrame(ctx, "alibi.repeat", "long text = sentence × R");
 
   lessons::AlibiParams p;
   p.slope_heads = slope_heads_;

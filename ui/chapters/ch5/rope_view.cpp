@@ -76,7 +76,7 @@ void RopeView::Draw(ChapterContext& ctx) {
   p.token = ctx.ui.selected_token >= 0 ? ctx.ui.selected_token : n - 1;
   ImGui::SetNextItemWidth(10 * fs);
   ImGui::SliderInt("key: tokens before the query", &key_offset_, 0, std::max(0, n - 1));
-  ctx.layout.AddLastItem("rope.key");
+  RecordFrame(ctx, "rope.key", "key: tokens before the query");
   p.key = std::max(0, p.token - key_offset_);
   const Request req = ctx.request;
   Engine* engine = &ctx.compute->engine();

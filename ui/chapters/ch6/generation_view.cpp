@@ -31,7 +31,7 @@ void GenerationView::Draw(ChapterContext& ctx) {
   ImGui::SetNextItemWidth(std::min(18 * fs, ImGui::GetContentRegionAvail().x * 0.4f));
   int shown = step_ + 1;
   if (ImGui::SliderInt("##step", &shown, 1, n, "token %d arrives")) step_ = shown - 1;
-  ctx.layout.AddLastItem("gen.step");
+  RecordFrame(ctx, "gen.step", "##step");
   ImGui::SameLine();
   if (ImGui::ArrowButton("##next", ImGuiDir_Right)) step_ = std::min(n - 1, step_ + 1);
   ctx.layout.AddLastItem("gen.next");

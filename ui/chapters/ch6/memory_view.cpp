@@ -20,7 +20,7 @@ void MemoryView::Draw(ChapterContext& ctx) {
   const float fs = ImGui::GetFontSize();
   ImGui::SetNextItemWidth(16 * fs);
   ImGui::SliderInt("context (tokens)", &context_, 256, 1 << 20, "%d", ImGuiSliderFlags_Logarithmic);
-  ctx.layout.AddLastItem("memory.context");
+  RecordFrame(ctx, "memory.context", "context (tokens)");
   const int context = context_;
   const Request req = ctx.request;
   Engine* engine = &ctx.compute->engine();

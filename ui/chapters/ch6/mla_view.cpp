@@ -50,7 +50,7 @@ void MlaView::Draw(ChapterContext& ctx) {
   rank_ = std::clamp(rank_, 1, max_rank);
   ImGui::SetNextItemWidth(16 * fs);
   ImGui::SliderInt("latent size r", &rank_, 1, max_rank);
-  ctx.layout.AddLastItem("mla.rank");
+  RecordFrame(ctx, "mla.rank", "latent size r");
   ImGui::SameLine(0, 1.2f * fs);
   DrawLayerPicker(ctx);
 

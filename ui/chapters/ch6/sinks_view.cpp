@@ -24,11 +24,11 @@ void SinksView::Draw(ChapterContext& ctx) {
   window_size_ = std::clamp(window_size_, 1, std::max(1, n));
   ImGui::SetNextItemWidth(8 * fs);
   ImGui::SliderInt("sink tokens", &sinks_, 0, 8);
-  ctx.layout.AddLastItem("sinks.sinks");
+  RecordFrame(ctx, "sinks.sinks", "sink tokens");
   ImGui::SameLine(0, 1.2f * fs);
   ImGui::SetNextItemWidth(10 * fs);
   ImGui::SliderInt("recent window", &window_size_, 1, std::max(1, n));
-  ctx.layout.AddLastItem("sinks.window");
+  RecordFrame(ctx, "sinks.window", "recent window");
   ImGui::SameLine(0, 1.2f * fs);
   DrawLayerPicker(ctx);
 

@@ -27,18 +27,18 @@ void PatternsView::Draw(ChapterContext& ctx) {
   // -- the patterns' parameters are the model's own (shared with the controls panel)
   ImGui::SetNextItemWidth(8 * fs);
   ImGui::SliderInt("window w", &ctx.request.mask.window, 1, std::max(2, std::min(n, kMaxTokens)));
-  ctx.layout.AddLastItem("sparse.window");
+  RecordFrame(ctx, "sparse.window", "window w");
   ImGui::SameLine(0, fs);
   ImGui::SetNextItemWidth(8 * fs);
   ImGui::SliderInt("block b", &ctx.request.mask.block, 1, std::max(2, std::min(n, kMaxTokens)));
-  ctx.layout.AddLastItem("sparse.block");
+  RecordFrame(ctx, "sparse.block", "block b");
   ImGui::SameLine(0, fs);
   ImGui::Checkbox("causal", &ctx.request.mask.causal);
   ctx.layout.AddLastItem("sparse.causal");
   ImGui::SameLine(0, fs);
   ImGui::SetNextItemWidth(7 * fs);
   ImGui::SliderInt("tile", &tile_, 1, 64);
-  ctx.layout.AddLastItem("sparse.tile");
+  RecordFrame(ctx, "sparse.tile", "tile");
   static const char* const kShow[] = {"weights", "change from full"};
   DrawSectionTabs(ctx, "sparse.show", kShow, 2, &show_change_);
   ImGui::SameLine(0, fs);

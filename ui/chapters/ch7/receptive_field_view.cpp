@@ -43,7 +43,7 @@ void ReceptiveFieldView::Draw(ChapterContext& ctx) {
   ImGui::SameLine(0, fs);
   ImGui::SetNextItemWidth(8 * fs);
   ImGui::SliderInt("window w", &ctx.request.mask.window, 1, std::max(2, n));
-  ctx.layout.AddLastItem("rf.window");
+  RecordFrame(ctx, "rf.window", "window w");
   ImGui::SameLine(0, fs);
   ImGui::Checkbox("causal", &ctx.request.mask.causal);
 

@@ -147,11 +147,11 @@ void FlashView::Draw(ChapterContext& ctx) {
   block_k_ = std::clamp(block_k_, 1, std::max(1, n));
   ImGui::SetNextItemWidth(7 * fs);
   ImGui::SliderInt("query rows Br", &block_q_, 1, std::max(2, std::min(n, 256)));
-  ctx.layout.AddLastItem("flash.bq");
+  RecordFrame(ctx, "flash.bq", "query rows Br");
   ImGui::SameLine(0, fs);
   ImGui::SetNextItemWidth(7 * fs);
   ImGui::SliderInt("keys Bc", &block_k_, 1, std::max(2, std::min(n, 256)));
-  ctx.layout.AddLastItem("flash.bk");
+  RecordFrame(ctx, "flash.bk", "keys Bc");
   ImGui::SameLine(0, fs);
   DrawLayerPicker(ctx);
 
@@ -183,7 +183,7 @@ void FlashView::Draw(ChapterContext& ctx) {
   int shown = step_ < 0 ? total : std::min(step_, total);
   ImGui::SetNextItemWidth(14 * fs);
   if (ImGui::SliderInt("##step", &shown, 0, total, "%d tiles done")) step_ = shown;
-  ctx.layout.AddLastItem("flash.step");
+  RecordFrame(ctx, "flash.step", "##step");
   ImGui::SameLine();
   if (ImGui::ArrowButton("##next", ImGuiDir_Right)) step_ = step_ < 0 ? total : std::min(total, step_ + 1);
   ctx.layout.AddLastItem("flash.next");

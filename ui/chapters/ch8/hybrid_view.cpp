@@ -21,14 +21,14 @@ void HybridView::Draw(ChapterContext& ctx) {
   DrawSectionTabs(ctx, "hybrid.base", kBases, 5, &base_);
   ImGui::SetNextItemWidth(6 * fs);
   ImGui::SliderInt("cheap layers per full one", &ratio_, 1, 8);
-  ctx.layout.AddLastItem("hybrid.ratio");
+  RecordFrame(ctx, "hybrid.ratio", "cheap layers per full one");
   ImGui::SameLine(0, fs);
   ImGui::SetNextItemWidth(8 * fs);
   ImGui::SliderInt("window", &window_, 256, 32768, "%d", ImGuiSliderFlags_Logarithmic);
   ImGui::SameLine(0, fs);
   ImGui::SetNextItemWidth(9 * fs);
   ImGui::SliderInt("context N", &context_, 1024, 1 << 20, "%d", ImGuiSliderFlags_Logarithmic);
-  ctx.layout.AddLastItem("hybrid.context");
+  RecordFrame(ctx, "hybrid.context", "context N");
 
   const Request req = ctx.request;
   Engine* engine = &ctx.compute->engine();

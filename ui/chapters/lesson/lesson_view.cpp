@@ -27,6 +27,13 @@ bool DrawSectionTabs(ChapterContext& ctx, const char* id, const char* const* ite
   return changed;
 }
 
+void RecordFrame(ChapterContext& ctx, const std::string& name, const char* label) {
+  const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+  const ImVec2 text = ImGui::CalcTextSize(label, nullptr, true);  // up to "##"
+  const float w = text.x > 0 ? (b.x - a.x) - text.x - ImGui::GetStyle().ItemInnerSpacing.x : b.x - a.x;
+  ctx.layout.Add(name, a, ImVec2(a.x + std::max(1.0f, w), b.y));
+}
+
 HeatmapResult MatrixPanel::Draw(ChapterContext& ctx, const char* id, const MatrixPanelData& d, ImVec2 size) {
   ImGui::PushID(id);
   ImGui::BeginGroup();

@@ -22,6 +22,10 @@ namespace attnviz::ui {
 // (and the whole as "<id>") for --layout-dump. Returns true when it changed.
 bool DrawSectionTabs(ChapterContext& ctx, const char* id, const char* const* items, int count, int* current);
 
+// Records the frame of the last slider (or any labelled widget) without its
+// label, so a test's click at "90% of the rect" lands on the slider itself.
+void RecordFrame(ChapterContext& ctx, const std::string& name, const char* label);
+
 // What one matrix panel shows (values borrowed for the frame).
 struct MatrixPanelData {
   std::string title;                     // drawn above the matrix, and the export's title

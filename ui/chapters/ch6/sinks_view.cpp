@@ -100,8 +100,10 @@ void SinksView::Draw(ChapterContext& ctx) {
   f.y.min = 0;
   f.y.max = 1.02;
   PlotSeries mass{"weight on the sinks (full)", {}, l->row_sink_mass, HeadColor(2), PlotStyle::Bars};
-  PlotSeries ws{"moved: window alone", {}, l->row_tv_window, HeadColor(3), PlotStyle::LineMarkers, false, 1.8f};
-  PlotSeries ss{"moved: sinks + window", {}, l->row_tv_streaming, HeadColor(0), PlotStyle::LineMarkers, false, 1.8f};
+  // Markers while they can be told apart; a plain line for long texts.
+  const PlotStyle style = n <= 64 ? PlotStyle::LineMarkers : PlotStyle::Line;
+  PlotSeries ws{"moved: window alone", {}, l->row_tv_window, HeadColor(3), style, false, 1.8f};
+  PlotSeries ss{"moved: sinks + window", {}, l->row_tv_streaming, HeadColor(0), style, false, 1.8f};
   for (int i = 0; i < n; ++i) {
     mass.x.push_back(i);
     ws.x.push_back(i);

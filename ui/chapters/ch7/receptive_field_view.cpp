@@ -121,7 +121,7 @@ void ReceptiveFieldView::Draw(ChapterContext& ctx) {
   f.title = "Layers until token i hears token 0";
   f.x.label = "token i";
   f.y.label = "layers (steps for the RNN)";
-  PlotSeries mask{"this mask", {}, {}, HeadColor(0), PlotStyle::LineMarkers, false, 2.0f};
+  PlotSeries mask{"this mask", {}, {}, HeadColor(0), n <= 64 ? PlotStyle::LineMarkers : PlotStyle::Line, false, 2.0f};
   PlotSeries rnn{"RNN: i steps", {}, {}, HeadColor(3), PlotStyle::Line, true, 1.5f};
   PlotSeries full{"full attention: 1", {}, {}, HeadColor(2), PlotStyle::Line, true, 1.5f};
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -140,7 +140,7 @@ void ReceptiveFieldView::Draw(ChapterContext& ctx) {
   g.title = "Tokens the selected one depends on";
   g.x.label = "layers";
   g.y.label = "tokens";
-  PlotSeries reach{"", {}, {}, HeadColor(0), PlotStyle::LineMarkers, false, 2.0f};
+  PlotSeries reach{"", {}, {}, HeadColor(0), l->reach_count.size() <= 64 ? PlotStyle::LineMarkers : PlotStyle::Line, false, 2.0f};
   for (std::size_t k = 0; k < l->reach_count.size(); ++k) {
     reach.x.push_back(static_cast<double>(k));
     reach.y.push_back(l->reach_count[k]);

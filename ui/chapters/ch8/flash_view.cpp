@@ -36,6 +36,11 @@ void FlashView::DrawRowTable(const lessons::FlashStepLesson& l, float width) {
   const lessons::FlashStepper& s = l.stepper;
   DrawCaption(width, "row %d (\"%s\"): its state after each of its key tiles", s.row,
               DisplayToken(l.trace->tokens[s.row].text).c_str());
+  // A long row has hundreds of key tiles: show the dozen around the current step.
+  std::size_t first = 0;
+  while (first + 1 < s.row_history.size() && s.row_history[first + 1].step < s.step - 6) ++first;
+  const std::size_t last = std::min(s.row_history.size(), first + 12);
+  if (first > 0) ImGui::TextDisabled("(%zu earlier tiles)", first);
   const int dims = std::min(width > 30 * ImGui::GetFontSize() ? 3 : 2, s.d_v);
   if (!ImGui::BeginTable("row", 5 + dims, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH))
     return;
@@ -47,7 +52,8 @@ void FlashView::DrawRowTable(const lessons::FlashStepLesson& l, float width) {
   for (int c = 0; c < dims; ++c) ImGui::TableSetupColumn(("o/l [" + std::to_string(c) + "]").c_str());
   ImGui::TableHeadersRow();
   const Palette& pal = CurrentPalette();
-  for (const lessons::FlashRowStep& r : s.row_history) {
+  for (std::size_t k = first; k < last; ++k) {
+    const lessons::FlashRowStep& r = s.row_history[k];
     const bool done = r.step < s.step;
     const bool now = r.step == s.step - 1;
     ImGui::TableNextRow();

@@ -57,12 +57,16 @@ class PositionalChapter final : public Chapter {
       ImGui::TextDisabled("%s", kSectionNotes[section_]);
       ImGui::PopTextWrapPos();
     }
+    // The section's figures as one area (tests compare it; --layout-dump names it).
+    ImGui::BeginGroup();
     switch (section_) {
       case 0: permutation_.Draw(ctx); break;
       case 1: sinusoidal_.Draw(ctx); break;
       case 2: rope_.Draw(ctx); break;
       default: alibi_.Draw(ctx); break;
     }
+    ImGui::EndGroup();
+    ctx.layout.AddLastItem("chapter.figure");
   }
 
  private:

@@ -75,8 +75,9 @@ class KvCacheChapter final : public Chapter {
       ImGui::SameLine();
       if (DrawSectionTabs(ctx, "chapter.kv_heads", items.data(), static_cast<int>(items.size()), &cur))
         ctx.request.kv_heads = values_[cur];
-      if (section_ == 0) ImGui::SameLine(0, 1.5f * ImGui::GetFontSize());
     }
+    // The section's figures as one area (tests compare it; --layout-dump names it).
+    ImGui::BeginGroup();
     switch (section_) {
       case 0: generation_.Draw(ctx); break;
       case 1: gqa_.Draw(ctx); break;
@@ -84,6 +85,8 @@ class KvCacheChapter final : public Chapter {
       case 3: mla_.Draw(ctx); break;
       default: sinks_.Draw(ctx); break;
     }
+    ImGui::EndGroup();
+    ctx.layout.AddLastItem("chapter.figure");
   }
 
  private:

@@ -55,11 +55,15 @@ class SparseChapter final : public Chapter {
       ImGui::TextDisabled("%s", kSectionNotes[section_]);
       ImGui::PopTextWrapPos();
     }
+    // The section's figures as one area (tests compare it; --layout-dump names it).
+    ImGui::BeginGroup();
     switch (section_) {
       case 0: patterns_.Draw(ctx); break;
       case 1: receptive_.Draw(ctx); break;
       default: cost_.Draw(ctx); break;
     }
+    ImGui::EndGroup();
+    ctx.layout.AddLastItem("chapter.figure");
   }
 
  private:

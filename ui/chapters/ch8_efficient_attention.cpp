@@ -46,11 +46,15 @@ class EfficientAttentionChapter final : public Chapter {
       ImGui::TextDisabled("%s", kSectionNotes[section_]);
       ImGui::PopTextWrapPos();
     }
+    // The section's figures as one area (tests compare it; --layout-dump names it).
+    ImGui::BeginGroup();
     switch (section_) {
       case 0: flash_.Draw(ctx); break;
       case 1: linear_.Draw(ctx); break;
       default: hybrid_.Draw(ctx); break;
     }
+    ImGui::EndGroup();
+    ctx.layout.AddLastItem("chapter.figure");
   }
 
  private:

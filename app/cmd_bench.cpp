@@ -228,15 +228,12 @@ int RunSyntheticBench(const BenchArgs& a) {
   return 0;
 }
 
-// A loaded model's forward pass (SPEC.md "attnviz bench --model DIR"): comes with the GPT-2 loader.
-int RunModelBench(const BenchArgs&) {
-  std::fprintf(stderr, "attnviz bench: bench --model needs the GPT-2 loader\n");
-  return 2;
-}
-
 }  // namespace
 
 int RunBenchCommand(const std::vector<std::string>& args) {
+  // A loaded model's forward pass (SPEC.md "attnviz bench --model DIR") has its
+  // own options and help: app/cmd_bench_model.cpp.
+  if (IsBenchModelInvocation(args)) return RunBenchModelCommand(args);
   for (const std::string& a : args)
     if (a == "--help" || a == "-h") {
       PrintBenchHelp();
@@ -249,7 +246,6 @@ int RunBenchCommand(const std::vector<std::string>& args) {
     std::fprintf(stderr, "attnviz bench: %s\n", e.what());
     return 2;
   }
-  if (!a.model.empty()) return RunModelBench(a);
   return RunSyntheticBench(a);
 }
 

@@ -238,7 +238,7 @@ int RunExportCommand(const std::vector<std::string>& args) {
 
   TracePtr trace;
   try {
-    trace = RunTrace(topts.request);
+    trace = TraceForOptions(&topts);
   } catch (const InputError& e) {
     std::fprintf(stderr, "attnviz export: %s\n", Shown(e.what()).c_str());
     return 2;

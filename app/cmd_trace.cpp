@@ -16,7 +16,9 @@ int RunTraceCommand(const std::vector<std::string>& args) {
           "Usage: attnviz trace [options]\n"
           "Prints one JSON object (format attnviz-trace/1, see SPEC.md) with every intermediate:\n"
           "tokens, config, and per layer and head W_q..b_v, Q, K, V, scores, bias, mask, logits\n"
-          "(null where masked), weights, output, empty_rows. Needs no display.\n\n"
+          "(null where masked), weights, output, empty_rows. Needs no display.\n"
+          "With a GPT-2 checkpoint (--model DIR|NAME): tokens carry their \"id\", and \"next_token\"\n"
+          "lists the 10 most likely next tokens {id, text, prob}.\n\n"
           "Options:\n%s"
           "  --format json        output format (json is the only one)\n",
           TraceOptionsHelp().c_str());
@@ -41,7 +43,7 @@ int RunTraceCommand(const std::vector<std::string>& args) {
   }
   TracePtr trace;
   try {
-    trace = RunTrace(opts.request);
+    trace = TraceForOptions(&opts);
   } catch (const InputError& e) {
     std::fprintf(stderr, "attnviz trace: %s\n", e.what());
     return 2;

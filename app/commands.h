@@ -8,6 +8,9 @@ namespace attnviz::app {
 
 int RunTraceCommand(const std::vector<std::string>& args);   // app/cmd_trace.cpp
 int RunExportCommand(const std::vector<std::string>& args);  // app/cmd_export.cpp
+// `attnviz bench --model DIR|NAME` (app/cmd_bench_model.cpp): a loaded model's forward pass.
+bool IsBenchModelInvocation(const std::vector<std::string>& args);
+int RunBenchModelCommand(const std::vector<std::string>& args);
 int RunLessonCommand(const std::vector<std::string>& args);  // app/cmd_lesson.cpp
 int RunBenchCommand(const std::vector<std::string>& args);   // app/cmd_bench.cpp
 // The window (default when no subcommand is given). app/window/ when built with

@@ -21,6 +21,7 @@ void PrintHelp() {
       "  attnviz export [options]     write a heatmap, arcs or head-grid figure as PNG/SVG (no display needed)\n"
       "  attnviz lesson NAME [opts]   print the numbers behind a chapter as JSON (attnviz lesson --list)\n"
       "  attnviz bench [options]      time attention here against this machine's FMA peak\n"
+      "  attnviz bench --model DIR    time a GPT-2 checkpoint's forward pass (bench --model DIR --help)\n"
       "  attnviz --help | --version\n"
       "  attnviz <command> --help     the options of one command\n"
       "\n"

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "core/text/token_label.h"
+
 namespace attnviz {
 namespace {
 
@@ -186,7 +188,9 @@ void WriteTraceJson(std::ostream& out, const Trace& t, int layer) {
   for (int i = 0; i < t.n(); ++i) {
     const Token& tok = t.tokens[i];
     j.Raw(i ? ",{" : "{");
-    j.Key("text"); j.String(tok.text);
+    // A byte-level BPE token may hold part of a character: its invalid bytes
+    // are written "⟨E2 80⟩" so the JSON stays valid UTF-8 (start/end are exact).
+    j.Key("text"); j.String(EscapeInvalidUtf8(tok.text));
     j.Raw(","); j.Key("start"); j.Int(tok.start);
     j.Raw(","); j.Key("end"); j.Int(tok.end);
     if (tok.id >= 0) { j.Raw(","); j.Key("id"); j.Int(tok.id); }
@@ -226,7 +230,7 @@ void WriteTraceJson(std::ostream& out, const Trace& t, int layer) {
       const NextToken& nt = t.next_token[i];
       j.Raw(i ? ",{" : "{");
       j.Key("id"); j.Int(nt.id);
-      j.Raw(","); j.Key("text"); j.String(nt.text);
+      j.Raw(","); j.Key("text"); j.String(EscapeInvalidUtf8(nt.text));  // may be part of a character
       j.Raw(","); j.Key("prob"); j.Float(nt.prob);
       j.Raw("}");
     }

@@ -12,7 +12,9 @@
 #include <limits>
 #include <sstream>
 
+#include "core/engine.h"
 #include "core/limits.h"
+#include "core/model/weight_source.h"
 #include "core/text/tokenizer.h"
 
 namespace attnviz {
@@ -113,15 +115,16 @@ TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector
       if (v.empty() || v[0] == '-' || errno != 0 || *end != '\0') Fail(name, v, "an unsigned integer");
       r.seed = s;
     }
-    else if (name == "--d-model") r.d_model = ParseIntOption(name, value(), 1, kMaxDModel);
-    else if (name == "--heads") r.heads = ParseIntOption(name, value(), 1, kMaxHeads);
-    else if (name == "--kv-heads") { r.kv_heads = ParseIntOption(name, value(), 1, kMaxHeads); kv_given = true; }
+    else if (name == "--d-model") { r.d_model = ParseIntOption(name, value(), 1, kMaxDModel); o.d_model_given = true; }
+    else if (name == "--heads") { r.heads = ParseIntOption(name, value(), 1, kMaxHeads); o.heads_given = true; }
+    else if (name == "--kv-heads") { r.kv_heads = ParseIntOption(name, value(), 1, kMaxHeads); kv_given = true; o.kv_heads_given = true; }
     else if (name == "--layers") r.layers = ParseIntOption(name, value(), 1, kMaxLayers);
     else if (name == "--pe") {
       const std::string v = value();
       const auto p = ParsePositional(v);
       if (!p) Fail(name, v, "none, sinusoidal, rope, alibi or learned");
       r.positional = *p;
+      o.pe_given = true;
     }
     else if (name == "--mask") {
       const std::string v = value();
@@ -129,8 +132,8 @@ TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector
       if (!m) Fail(name, v, "full, sliding, global-local or block-sparse");
       r.mask.pattern = *m;
     }
-    else if (name == "--causal") { flag(); r.mask.causal = true; }
-    else if (name == "--no-causal") { flag(); r.mask.causal = false; }
+    else if (name == "--causal") { flag(); r.mask.causal = true; o.causal_given = true; }
+    else if (name == "--no-causal") { flag(); r.mask.causal = false; o.causal_given = true; }
     else if (name == "--window") r.mask.window = ParseIntOption(name, value(), 1, kMaxTokens);
     else if (name == "--block") r.mask.block = ParseIntOption(name, value(), 1, kMaxTokens);
     else if (name == "--globals") {
@@ -164,6 +167,9 @@ TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector
     }
   }
   if (!kv_given) r.kv_heads = r.heads;
+  // A checkpoint's sizes are only known once it is loaded (FitRequestToModel);
+  // the engine checks typed sizes against it.
+  if (IsCheckpointModel(r.model)) return o;
   if (r.d_model % r.heads != 0)
     throw UsageError("--heads: '" + std::to_string(r.heads) + "' does not divide d_model " + std::to_string(r.d_model) +
                      "; expected a divisor of --d-model");
@@ -177,11 +183,31 @@ TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector
   return o;
 }
 
+bool IsCheckpointModel(std::string_view model) { return model != "builtin" && model != "random"; }
+
+void FitRequestToModel(const ModelShape& shape, TraceOptions* o) {
+  Request& r = o->request;
+  if (!o->d_model_given) r.d_model = shape.d_model;
+  if (!o->heads_given) r.heads = shape.heads;
+  if (!o->kv_heads_given) r.kv_heads = shape.kv_heads;
+  if (!o->pe_given && shape.has_learned_positions) r.positional = Positional::Learned;
+  if (!o->causal_given && shape.causal) r.mask.causal = true;
+}
+
+TracePtr TraceForOptions(TraceOptions* o) {
+  if (!IsCheckpointModel(o->request.model)) return RunTrace(o->request);
+  std::shared_ptr<const WeightSource> source = MakeWeightSource(o->request);
+  FitRequestToModel(source->Shape(), o);
+  return RunTraceWith(o->request, std::move(source));
+}
+
 std::string TraceOptionsHelp() {
   return
       "  --text TEXT          the sentence (default: an example sentence)\n"
       "  --text-file FILE     read the text from FILE ('-' for standard input)\n"
-      "  --model NAME         builtin (hand-designed heads, default) or random\n"
+      "  --model NAME|DIR     builtin (hand-designed heads, default), random, a GPT-2 checkpoint\n"
+      "                       directory (config.json, model.safetensors, vocab.json, merges.txt),\n"
+      "                       or a model name in the Hugging Face cache (gpt2, distilgpt2, ...)\n"
       "  --seed S             seed of the random model (default 1)\n"
       "  --d-model D          model width, random model only (default 64, 1..1024)\n"
       "  --heads H            query heads, random model only; must divide d-model (default 8)\n"

@@ -7,7 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/model/layer_weights.h"
 #include "core/request.h"
+#include "core/trace.h"
 
 namespace attnviz {
 
@@ -21,6 +23,10 @@ struct TraceOptions {
   Request request;
   int layer = -1;                 // --layer L|all (-1 = all)
   bool layer_given = false;
+  // Which model-shaping options were typed: a checkpoint brings its own sizes,
+  // positions and causality, and only typed options are held against it.
+  bool d_model_given = false, heads_given = false, kv_heads_given = false;
+  bool pe_given = false, causal_given = false;
 };
 
 // Parses args of the form `--name value` / `--name=value` / flags.
@@ -28,6 +34,19 @@ struct TraceOptions {
 // subcommand can parse its own flags after the shared ones.
 // Throws UsageError("--window: '0' is not allowed; expected an integer >= 1").
 TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector<std::string>* rest);
+
+// True for --model values that name a checkpoint (a directory or a Hugging
+// Face model name), i.e. anything but builtin and random.
+bool IsCheckpointModel(std::string_view model);
+
+// A checkpoint's shape fills in what the person did not type: d_model, heads,
+// kv-heads (= the model's), positions (learned) and causal (on for a model
+// trained causal). Typed values are kept, so the engine can refuse them by name.
+void FitRequestToModel(const ModelShape& shape, TraceOptions* o);
+
+// The trace the options ask for: for a checkpoint, loads it (once), fits the
+// request to it, and runs the engine. Throws InputError.
+TracePtr TraceForOptions(TraceOptions* o);
 
 // Help text for the shared trace options (aligned, one per line).
 std::string TraceOptionsHelp();

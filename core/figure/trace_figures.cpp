@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/figure/figure.h"
+#include "core/text/token_label.h"
 
 namespace attnviz {
 namespace {
@@ -89,6 +90,12 @@ std::string ExportFileStem(TraceMatrix which, int layer, int head) {
 std::vector<std::string> TraceTokenLabels(const Trace& t) {
   std::vector<std::string> out;
   out.reserve(t.tokens.size());
+  // A model's own tokens (byte-level BPE, with ids) read as a person reads
+  // them: without their leading space, bytes of a split character as "⟨F0 9F⟩".
+  if (!t.tokens.empty() && t.tokens[0].id >= 0) {
+    for (const TokenLabel& l : LabelTokens(t.tokens, t.text)) out.push_back(l.text);
+    return out;
+  }
   for (const Token& tok : t.tokens) out.push_back(DisplayToken(tok.text));
   return out;
 }

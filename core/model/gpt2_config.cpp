@@ -77,6 +77,31 @@ Gpt2Config ParseGpt2Config(std::string_view json_text, std::string_view source) 
       throw InputError(src + ": \"layer_norm_epsilon\" is " + eps->dump() + "; expected a number in (0, 1]");
     }
   }
+  if (const auto inner = j.find("n_inner"); inner != j.end() && !inner->is_null()) {
+    c.n_inner = RequireSize(j, "n_inner", src, 1, kMaxConfigSize);
+  } else {
+    if (c.n_embd > kMaxConfigSize / 4) throw InputError(src + ": n_embd " + std::to_string(c.n_embd) + " is too large");
+    c.n_inner = 4 * c.n_embd;
+  }
+  if (const auto act = j.find("activation_function"); act != j.end()) {
+    const bool tanh_gelu = act->is_string() && (act->get_ref<const std::string&>() == "gelu_new" ||
+                                                act->get_ref<const std::string&>() == "gelu_pytorch_tanh");
+    if (!tanh_gelu) {
+      std::string shown = act->is_string() ? act->get<std::string>() : act->dump();
+      if (shown.size() > 40) shown = shown.substr(0, 40) + "...";
+      for (char& ch : shown) {
+        if (static_cast<unsigned char>(ch) < 0x20) ch = '?';
+      }
+      throw InputError(src + ": activation_function '" + shown +
+                       "' is not supported (attnviz computes GPT-2's gelu_new, the tanh approximation)");
+    }
+  }
+  if (const auto s = j.find("scale_attn_weights"); s != j.end() && !(s->is_boolean() && s->get<bool>())) {
+    throw InputError(src + ": \"scale_attn_weights\" must be true (attnviz divides scores by sqrt(d_k), as GPT-2 does)");
+  }
+  if (const auto s = j.find("scale_attn_by_inverse_layer_idx"); s != j.end() && !(s->is_boolean() && !s->get<bool>())) {
+    throw InputError(src + ": \"scale_attn_by_inverse_layer_idx\" is not supported (expected false, GPT-2's setting)");
+  }
   return c;
 }
 

@@ -13,6 +13,7 @@ struct Gpt2Config {
   int n_positions = 0;               // rows of wpe, the longest input (1024)
   int vocab_size = 0;                // rows of wte (50257)
   double layer_norm_epsilon = 1e-5;  // GPT2Config's default when absent
+  int n_inner = 0;                   // MLP width; "n_inner": null or absent means 4 * n_embd
 };
 
 // Parses config.json's text; `source` names the file in messages. Throws
@@ -20,6 +21,11 @@ struct Gpt2Config {
 // a size outside its range, n_embd not divisible by n_head, a non-positive or
 // non-finite layer_norm_epsilon, or a "model_type" other than "gpt2".
 // Old configs spell n_positions "n_ctx"; both are accepted (equal if both).
+// The forward pass attnviz computes is the GPT-2 one of SPEC.md, so settings
+// that would change it are refused by name rather than ignored: an
+// "activation_function" other than gelu_new / gelu_pytorch_tanh (both are the
+// tanh approximation), "scale_attn_weights": false, and
+// "scale_attn_by_inverse_layer_idx": true.
 Gpt2Config ParseGpt2Config(std::string_view json_text, std::string_view source = "config.json");
 
 // Reads the file (at most 1 MiB; a real one is under 1 KB) and parses it.

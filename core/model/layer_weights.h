@@ -39,6 +39,7 @@ struct ModelShape {
   bool has_learned_positions = false;  // GPT-2's wpe: the trace's positional kind is then always "learned"
   bool causal = false;                 // trained as a decoder: the engine always ANDs the mask with causal
   int vocab_size = 0;                  // > 0 when the model predicts next tokens (PredictNext)
+  int max_positions = 0;               // longest input the model reads (GPT-2: n_positions), 0 = no limit
 };
 
 }  // namespace attnviz

@@ -11,6 +11,7 @@
 #include "core/model/safetensors.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -259,7 +260,7 @@ float Bfloat16ToFloat(std::uint16_t b) {
   return f;
 }
 
-std::vector<float> DecodeTensorAsFloats(const SafetensorsTensor& t, std::string_view raw, std::string_view source) {
+void DecodeTensorInto(const SafetensorsTensor& t, std::string_view raw, float* out, std::string_view source) {
   const std::string src(source);
   const std::size_t eb = DtypeBytes(t.dtype);
   if (t.dtype != SafetensorsDtype::F32 && t.dtype != SafetensorsDtype::F16 && t.dtype != SafetensorsDtype::BF16) {
@@ -271,25 +272,41 @@ std::vector<float> DecodeTensorAsFloats(const SafetensorsTensor& t, std::string_
                                                   std::to_string(t.end - t.begin)));
   }
   const std::size_t n = raw.size() / eb;
-  std::vector<float> out(n);
   const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
-  for (std::size_t i = 0; i < n; ++i) {
-    const unsigned char* e = p + i * eb;  // little-endian regardless of the host (decoded byte by byte)
-    float v;
-    if (t.dtype == SafetensorsDtype::F32) {
-      const std::uint32_t bits = std::uint32_t(e[0]) | (std::uint32_t(e[1]) << 8) | (std::uint32_t(e[2]) << 16) |
-                                 (std::uint32_t(e[3]) << 24);
-      std::memcpy(&v, &bits, sizeof v);
-    } else {
-      const std::uint16_t bits = static_cast<std::uint16_t>(e[0] | (e[1] << 8));
-      v = t.dtype == SafetensorsDtype::F16 ? HalfToFloat(bits) : Bfloat16ToFloat(bits);
+  if (t.dtype == SafetensorsDtype::F32 && std::endian::native == std::endian::little) {
+    std::memcpy(out, p, n * sizeof(float));  // the file's layout is the host's: one copy
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      const unsigned char* e = p + i * eb;  // little-endian regardless of the host (decoded byte by byte)
+      if (t.dtype == SafetensorsDtype::F32) {
+        const std::uint32_t bits = std::uint32_t(e[0]) | (std::uint32_t(e[1]) << 8) | (std::uint32_t(e[2]) << 16) |
+                                   (std::uint32_t(e[3]) << 24);
+        std::memcpy(&out[i], &bits, sizeof(float));
+      } else {
+        const std::uint16_t bits = static_cast<std::uint16_t>(e[0] | (e[1] << 8));
+        out[i] = t.dtype == SafetensorsDtype::F16 ? HalfToFloat(bits) : Bfloat16ToFloat(bits);
+      }
     }
-    if (!std::isfinite(v)) {
-      throw InputError(TensorError(src, t.name, "element " + std::to_string(i) + " is " + (std::isnan(v) ? "NaN" : "infinite") +
-                                                    "; the checkpoint is corrupt"));
-    }
-    out[i] = v;
   }
+  // One branch-free pass (vectorisable) over the decoded values; only when it
+  // finds something does a second pass look for the first bad element.
+  bool all_finite = true;
+  for (std::size_t i = 0; i < n; ++i) all_finite &= std::fabs(out[i]) <= std::numeric_limits<float>::max();
+  if (!all_finite) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!std::isfinite(out[i])) {
+        throw InputError(TensorError(src, t.name, "element " + std::to_string(i) + " is " +
+                                                      (std::isnan(out[i]) ? "NaN" : "infinite") +
+                                                      "; the checkpoint is corrupt"));
+      }
+    }
+  }
+}
+
+std::vector<float> DecodeTensorAsFloats(const SafetensorsTensor& t, std::string_view raw, std::string_view source) {
+  const std::size_t eb = DtypeBytes(t.dtype);
+  std::vector<float> out(raw.size() / eb);
+  DecodeTensorInto(t, raw, out.data(), source);
   return out;
 }
 

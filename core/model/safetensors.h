@@ -66,6 +66,10 @@ SafetensorsHeader ParseSafetensorsHeader(std::string_view prefix, std::uint64_t 
 // tensor for a dtype that is not F32/F16/BF16, and for NaN or infinity in the
 // data: a weight like that would put NaN on every view downstream.
 std::vector<float> DecodeTensorAsFloats(const SafetensorsTensor& t, std::string_view raw, std::string_view source);
+// The same into `out` (room for raw.size() / DtypeBytes(t.dtype) floats), for
+// loaders that decode straight into their own storage (no second copy of a
+// 150 MB embedding). Same checks and messages.
+void DecodeTensorInto(const SafetensorsTensor& t, std::string_view raw, float* out, std::string_view source);
 
 // IEEE binary16 and bfloat16 to float (exact: every such value is a float).
 float HalfToFloat(std::uint16_t h);

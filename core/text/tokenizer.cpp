@@ -11,10 +11,7 @@
 #include "core/types.h"
 
 namespace attnviz {
-namespace {
 
-// Decodes one code point at text[i]. Returns its length in bytes, or 0 when the
-// sequence is invalid (truncated, bad continuation, overlong, surrogate, > U+10FFFF).
 int DecodeUtf8(std::string_view text, std::size_t i, char32_t* cp) {
   const auto b0 = static_cast<unsigned char>(text[i]);
   if (b0 < 0x80) {
@@ -36,6 +33,8 @@ int DecodeUtf8(std::string_view text, std::size_t i, char32_t* cp) {
   if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
   return len;
 }
+
+namespace {
 
 bool IsSpace(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool IsAsciiAlnum(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }

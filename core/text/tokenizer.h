@@ -15,6 +15,11 @@ struct Token {
   int id = -1;       // id in a model's own vocabulary, -1 for the built-in tokenizer
 };
 
+// Decodes one code point at text[i] (i < text.size()). Returns its length in
+// bytes, or 0 when the sequence is invalid (truncated, bad continuation,
+// overlong, surrogate, past U+10FFFF).
+int DecodeUtf8(std::string_view text, std::size_t i, char32_t* cp);
+
 // Returns the byte offset of the first invalid UTF-8 sequence, or -1 when valid.
 // Rejects overlong forms, surrogates and code points past U+10FFFF.
 long FindInvalidUtf8(std::string_view text);

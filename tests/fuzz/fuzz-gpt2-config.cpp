@@ -13,6 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const attnviz::Gpt2Config c = attnviz::ParseGpt2Config(text);
     FUZZ_CHECK(c.n_embd > 0 && c.n_head > 0 && c.n_layer > 0 && c.n_positions > 0 && c.vocab_size > 0);
     FUZZ_CHECK(c.n_embd % c.n_head == 0);
+    FUZZ_CHECK(c.n_inner > 0);  // n_inner given, or 4 n_embd
     FUZZ_CHECK(c.layer_norm_epsilon > 0 && c.layer_norm_epsilon <= 1);
     try {
       attnviz::CheckGpt2ConfigFitsLimits(c);

@@ -318,14 +318,22 @@ TEST_CASE("bad input: more tokens or trace memory than the limits", "[bad-input]
 TEST_CASE("bad input: missing model files", "[bad-input]") {
   Request r;
   r.model = "/nonexistent/gpt2";
-  CHECK_THROWS_AS(MakeWeightSource(r), InputError);
-  ExpectUsageError(RunAttnviz({"trace", "--model", "/nonexistent/gpt2"}), "trace", "/nonexistent/gpt2");
+  CHECK_THROWS_WITH(MakeWeightSource(r), Catch::Contains("'/nonexistent/gpt2' does not exist"));
+  ExpectUsageError(RunAttnviz({"trace", "--model", "/nonexistent/gpt2"}), "trace", "'/nonexistent/gpt2' does not exist");
   ExpectUsageError(RunAttnviz({"trace", "--model", ""}), "trace", "--model: ''");
   // The checkpoint parsers name the missing file.
   CHECK_THROWS_WITH(ReadGpt2Config("/nonexistent/gpt2/config.json"), Catch::Contains("/nonexistent/gpt2/config.json: cannot open"));
   CHECK_THROWS_WITH(SafetensorsFile::Open("/nonexistent/gpt2/model.safetensors"), Catch::Contains("model.safetensors: cannot open"));
   CHECK_THROWS_WITH(BpeTokenizer::FromFiles("/nonexistent/gpt2/vocab.json", "/nonexistent/gpt2/merges.txt"),
                     Catch::Contains("cannot open '/nonexistent/gpt2/vocab.json'"));
+  // Through the loader (MakeWeightSource, what --model DIR uses): an empty
+  // directory names the first file it lacks.
+  const std::string dir = "/tmp/attnviz-bad-" + std::to_string(getpid()) + "-empty-model";
+  REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);
+  r.model = dir;
+  CHECK_THROWS_WITH(MakeWeightSource(r), Catch::Contains(dir + "/config.json: missing"));
+  ExpectUsageError(RunAttnviz({"trace", "--model", dir}), "trace", dir + "/config.json: missing");
+  std::system(("rm -rf " + dir).c_str());
 }
 
 TEST_CASE("bad input: corrupt model files", "[bad-input]") {
@@ -343,14 +351,33 @@ TEST_CASE("bad input: corrupt model files", "[bad-input]") {
   const std::string vocab = TempFile("vocab.json", "{\"a\": 0}");
   CHECK_THROWS_WITH(BpeTokenizer::FromFiles(vocab, data + "tiny_merges.txt"), Catch::Contains("no symbol for byte 0"));
   for (const std::string& p : {truncated, garbage, empty, config, vocab}) std::remove(p.c_str());
-  // A directory of corrupt files through the CLI: refused in one line, exit 2.
+
+  // The same files in a model directory, through the real loader and the CLI:
+  // each refused in one line naming the file and the problem, exit 2. The
+  // directory is checked in the loader's order (config, tokenizer, weights).
   const std::string dir = "/tmp/attnviz-bad-" + std::to_string(getpid()) + "-model";
   REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);
+  auto expect = [&](const std::string& file, const std::string& problem) {
+    Request r;
+    r.model = dir;
+    CHECK_THROWS_WITH(MakeWeightSource(r), Catch::Contains(dir + "/" + file) && Catch::Contains(problem));
+    ExpectUsageError(RunAttnviz({"trace", "--model", dir}), "trace", dir + "/" + file);
+  };
   std::ofstream(dir + "/config.json") << "{ corrupt";
   std::ofstream(dir + "/model.safetensors") << "garbage";
-  const CliResult c = RunAttnviz({"trace", "--model", dir});
-  CHECK(c.status == 2);
-  CHECK(c.ErrorLines().size() == 1);
+  std::ofstream(dir + "/vocab.json") << ReadWhole(data + "tiny_vocab.json");
+  std::ofstream(dir + "/merges.txt") << ReadWhole(data + "tiny_merges.txt");
+  expect("config.json", "not valid JSON");
+  std::ofstream(dir + "/config.json") << ReadWhole(data + "config.json");
+  std::ofstream(dir + "/vocab.json") << "{\"a\": 0}";
+  expect("vocab.json", "no symbol for byte 0");
+  std::ofstream(dir + "/vocab.json") << ReadWhole(data + "tiny_vocab.json");
+  expect("model.safetensors", "header length");
+  std::ofstream(dir + "/model.safetensors", std::ios::binary) << good.substr(0, good.size() - 5);
+  expect("model.safetensors", "past the data buffer");
+  // A valid safetensors file that is not a GPT-2 (tests/data's dtype samples).
+  std::ofstream(dir + "/model.safetensors", std::ios::binary) << good;
+  expect("model.safetensors", "no tensor 'wte.weight'");
   std::system(("rm -rf " + dir).c_str());
 }
 

@@ -124,7 +124,7 @@ TEST_CASE("each bad option exits 2 with one line naming option, value and what i
       {{"trace", "--text", std::string("bad \xC3(", 6)}, "not valid UTF-8: bad byte 0xC3 at byte offset 4"},
       {{"trace", "--d-model", "128"}, "--model random"},
       {{"trace", "--model", "random", "--d-model", "6", "--heads", "2", "--pe", "rope"}, "rope"},
-      {{"trace", "--model", "/nonexistent/model"}, "not available"},
+      {{"trace", "--model", "/nonexistent/model"}, "'/nonexistent/model' does not exist"},
       {{"frobnicate"}, "unknown command 'frobnicate'"},
   };
   for (const Case& c : cases) {

@@ -416,7 +416,7 @@ TEST_CASE("engine refuses out-of-range requests with one-line messages", "[engin
   REQUIRE_THAT(msg(a), Catch::Contains("limit is 4096"));
   for (const std::string& m : {msg(a)}) REQUIRE(m.find('\n') == std::string::npos);
   a = r; a.model = "/no/such/dir";
-  REQUIRE_THAT(msg(a), Catch::Contains("not available"));
+  REQUIRE_THAT(msg(a), Catch::Contains("'/no/such/dir' does not exist"));
 }
 
 TEST_CASE("notes explain masks that change nothing", "[engine]") {

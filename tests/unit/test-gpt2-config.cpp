@@ -20,7 +20,7 @@ std::string ConfigError(const std::string& json) {
 // GPT-2 small's sizes, as Hugging Face's config.json states them.
 const std::string kSmall =
     R"({"model_type":"gpt2","n_embd":768,"n_head":12,"n_layer":12,"n_positions":1024,"n_ctx":1024,)"
-    R"("vocab_size":50257,"layer_norm_epsilon":1e-05,"activation_function":"gelu_new"})";
+    R"("vocab_size":50257,"layer_norm_epsilon":1e-05,"activation_function":"gelu_new"})";  // (no n_inner: 4 n_embd)
 
 }  // namespace
 
@@ -78,4 +78,20 @@ TEST_CASE("gpt2 config: models larger than attnviz traces are refused by size", 
   CHECK_THROWS_WITH(CheckGpt2ConfigFitsLimits(xl), Catch::Contains("n_embd 1600 is more than attnviz traces (at most 1024"));
   const Gpt2Config deep = ParseGpt2Config(R"({"n_embd":64,"n_head":4,"n_layer":49,"n_positions":64,"vocab_size":300})");
   CHECK_THROWS_WITH(CheckGpt2ConfigFitsLimits(deep), Catch::Contains("n_layer 49"));
+}
+
+TEST_CASE("gpt2 config: MLP width and settings that would change the forward pass", "[gpt2-config]") {
+  // n_inner: null or absent means 4 n_embd (GPT2Config), a number is taken as is.
+  CHECK(ParseGpt2Config(kSmall).n_inner == 3072);
+  const std::string base = kSmall.substr(0, kSmall.size() - 1);
+  CHECK(ParseGpt2Config(base + R"(,"n_inner":null})").n_inner == 3072);
+  CHECK(ParseGpt2Config(base + R"(,"n_inner":1000})").n_inner == 1000);
+  CHECK_THAT(ConfigError(base + R"(,"n_inner":0})"), Catch::Contains("\"n_inner\" is 0"));
+  // gelu_pytorch_tanh is the same function as gelu_new; others are refused by name.
+  CHECK_NOTHROW(ParseGpt2Config(R"({"n_embd":64,"n_head":4,"n_layer":2,"n_ctx":128,"vocab_size":300,"activation_function":"gelu_pytorch_tanh"})"));
+  CHECK_THAT(ConfigError(R"({"n_embd":64,"n_head":4,"n_layer":2,"n_ctx":128,"vocab_size":300,"activation_function":"relu"})"),
+             Catch::Contains("activation_function 'relu' is not supported"));
+  CHECK_THAT(ConfigError(base + R"(,"scale_attn_weights":false})"), Catch::Contains("scale_attn_weights"));
+  CHECK_NOTHROW(ParseGpt2Config(base + R"(,"scale_attn_weights":true,"scale_attn_by_inverse_layer_idx":false})"));
+  CHECK_THAT(ConfigError(base + R"(,"scale_attn_by_inverse_layer_idx":true})"), Catch::Contains("scale_attn_by_inverse_layer_idx"));
 }

@@ -162,7 +162,7 @@ void PermutationView::Draw(ChapterContext& ctx) {
                   FormatShare(prev->prev_hits_shuffled).c_str());
     FactBadge("previous-token head finds the token before", s, true);
   }
-  for (const std::string& note : l->notes) ImGui::TextDisabled("%s", note.c_str());
+  for (const std::string& note : l->notes) DrawCaption(ImGui::GetContentRegionAvail().x, "%s", note.c_str());
 
   // -- the head on screen: original, shuffled, and the difference after undoing the shuffle
   DrawLayerPicker(ctx);

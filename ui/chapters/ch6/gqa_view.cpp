@@ -78,7 +78,9 @@ void GqaView::Draw(ChapterContext& ctx) {
     d.scale = {cmap, 0.0f, 1.0f};
     d.generation = c.generation * 1024 + groups_index_ * 64 + layer;
     d.row_tokens = d.col_tokens = t.tokens;
-    d.caption = std::string("H") + std::to_string(h) + " " + FormatShare(G.heads[h].mean_tv);
+    char cap[32];
+    std::snprintf(cap, sizeof cap, "H%d %.0f%%", h, 100 * G.heads[h].mean_tv);
+    d.caption = cap;
     d.marker = HeadColor(G.heads[h].kv_head);
     d.focused = ctx.ui.focused_head == h;
     const ThumbnailResult r = thumbs_[h]->Draw((std::string("g") + std::to_string(h)).c_str(), d, side);
@@ -124,12 +126,13 @@ void GqaView::Draw(ChapterContext& ctx) {
   PlotFigure f;
   f.title = "Against MHA, for every G";
   f.y.label = "share";
+  f.x.label = "key/value heads G";
   f.y.min = 0;
   f.y.max = 1;
   PlotSeries cache{"cache (G / H)", {}, {}, HeadColor(0), PlotStyle::Bars};
   PlotSeries moved{"attention moved", {}, {}, HeadColor(3), PlotStyle::Bars};
   for (int k = 0; k < count; ++k) {
-    f.x.categories.push_back(labels[k]);
+    f.x.categories.push_back(std::to_string(l->groupings[k].kv_heads));
     cache.x.push_back(k);
     cache.y.push_back(l->groupings[k].bytes_per_token / mha.bytes_per_token);
     moved.x.push_back(k);

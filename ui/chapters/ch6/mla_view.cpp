@@ -37,6 +37,10 @@ void MlaView::Draw(ChapterContext& ctx) {
       "ch6/mla-basis", ModelKey(req), [engine, req](const CancelToken& tok) {
         return std::make_shared<const lessons::MlaBasis>(lessons::ComputeMlaBasis(*engine->Source(req), &tok));
       });
+  if (!basis.value && basis.error.empty()) {
+    ImGui::TextDisabled("factoring each layer's K and V projections (one SVD per layer)...");
+    return;
+  }
   if (!LessonValue(basis)) return;
   if (!basis.current) {  // another model's basis must never meet this model's weights
     ImGui::TextDisabled("factoring the model's projections...");

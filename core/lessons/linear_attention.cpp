@@ -73,7 +73,12 @@ LinearLesson RunLinearLesson(Engine& engine, const Request& request, const Linea
   L.state = res.state.cast<float>();
   L.normaliser.assign(res.normaliser.data(), res.normaliser.data() + L.d_k);
   L.state_norm = res.state_norm;
-  for (int i = 0; i < L.n; ++i) {
+  // Past the crossover t* = (2 dk dv + 2 dk) / (dk + dv) a linear step is cheaper:
+  // the curves run to well beyond it even for a short sentence.
+  const double crossover = (2.0 * L.d_k * L.d_v + 2.0 * L.d_k) / (L.d_k + L.d_v);
+  L.crossover = crossover;
+  const int steps = std::max(L.n, static_cast<int>(std::ceil(2.5 * crossover)));
+  for (int i = 0; i < steps; ++i) {
     // Softmax: the new query against t + 1 cached keys, then as many value rows.
     L.softmax_macs.push_back(static_cast<double>(i + 1) * (L.d_k + L.d_v));
     L.softmax_memory.push_back(static_cast<double>(i + 1) * (L.d_k + L.d_v));
@@ -106,6 +111,7 @@ nlohmann::json ToJson(const LinearLesson& l) {
           {"state", state},
           {"normaliser", l.normaliser},
           {"state_norm", l.state_norm},
+          {"crossover", l.crossover},
           {"softmax_macs", l.softmax_macs},
           {"linear_macs", l.linear_macs},
           {"softmax_memory", l.softmax_memory},

@@ -65,7 +65,9 @@ struct LinearLesson {
   Mat state;                       // (dk, dv) S_token
   std::vector<double> normaliser;  // (dk) z_token
   std::vector<double> state_norm;  // (N) ||S_t||_F
-  // Work and memory per generated token at position t = 0..N-1 (multiply-adds, values kept):
+  double crossover = 0;             // t past which a linear step costs less than a softmax one
+  // Work and memory per generated token at position t = 0, 1, ... (multiply-adds, values kept),
+  // for max(N, 2.5 x crossover) positions:
   std::vector<double> softmax_macs, linear_macs, softmax_memory, linear_memory;
   TracePtr trace;                  // the causal trace whose Q, K, V were used
 };

@@ -63,6 +63,10 @@ TEST_CASE("linear: the lesson on the sentence's head; attnviz lesson prints core
   REQUIRE(L.softmax(2, 5) == 0);  // causal
   REQUIRE(L.linear_macs[0] == L.linear_macs[6]);   // constant per token
   REQUIRE(L.softmax_macs[6] == 7 * L.softmax_macs[0]);  // grows with the position
+  // Past t* = (2 dk dv + 2 dk) / (dk + dv) = (128 + 16) / 16 = 9 a linear step is the cheaper one.
+  REQUIRE(L.crossover == Approx(9.0));
+  REQUIRE(L.softmax_macs[8] == L.linear_macs[8]);   // t = 9: equal
+  REQUIRE(L.softmax_macs[9] > L.linear_macs[9]);
   const nlohmann::json j = test::LessonJson({"linear", "--head", "3", "--token", "4", "--text", "a b c d e f g"});
   REQUIRE(j["max_abs_diff"].get<double>() == L.max_abs_diff);
   REQUIRE(j["mean_tv"].get<double>() == L.mean_tv);

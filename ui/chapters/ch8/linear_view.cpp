@@ -98,11 +98,13 @@ void LinearView::Draw(ChapterContext& ctx) {
   f.y.label = "multiply-adds";
   PlotSeries sm{"softmax: t (d_k + d_v)", {}, l->softmax_macs, HeadColor(3), PlotStyle::Line, false, 2.0f};
   PlotSeries li{"linear: 2 d_k d_v + 2 d_k", {}, l->linear_macs, HeadColor(0), PlotStyle::Line, false, 2.0f};
-  for (int t = 0; t < n; ++t) {
-    sm.x.push_back(t + 1);
-    li.x.push_back(t + 1);
+  for (std::size_t t = 0; t < l->softmax_macs.size(); ++t) {
+    sm.x.push_back(static_cast<double>(t + 1));
+    li.x.push_back(static_cast<double>(t + 1));
   }
   f.series = {sm, li};
+  f.x_marks.push_back({l->crossover, "linear cheaper past here", Rgb8{140, 140, 140}});
+  if (n > 1) f.x_marks.push_back({static_cast<double>(n), "this text", Rgb8{230, 160, 40}});
   DrawLessonPlot(ctx, "##cost", f, ImVec2(right_w, std::max(13 * fs, h * 0.58f)), "linear-cost");
   ImGui::EndGroup();
 }

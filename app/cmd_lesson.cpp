@@ -10,6 +10,7 @@
 #include "core/cli/options.h"
 #include "core/engine.h"
 #include "core/lessons/lesson.h"
+#include "core/model/weight_source.h"
 
 namespace attnviz::app {
 
@@ -130,6 +131,14 @@ int RunLessonCommand(const std::vector<std::string>& args) {
   }
   nlohmann::json out;
   try {
+    // A checkpoint's shape fills in what was not typed (d_model, heads, learned
+    // positions, causal), as for attnviz trace.
+    if (IsCheckpointModel(largs.request.model)) {
+      TraceOptions fit;
+      fit.request = largs.request;
+      FitRequestToModel(MakeWeightSource(fit.request)->Shape(), &fit);
+      largs.request = fit.request;
+    }
     Engine engine;
     lessons::LessonContext ctx{engine, nullptr};
     out = lesson->run(largs, ctx);

@@ -45,6 +45,7 @@ MemoryLesson ComputeMemoryLesson(int context, int bytes_per_value, const std::ve
   MemoryLesson m;
   m.context = context;
   m.bytes_per_value = bytes_per_value;
+  for (double c = 256; c <= (1 << 20); c *= 2) m.curve_contexts.push_back(c);
   for (const ModelMemoryConfig& c : models) {
     ModelMemoryRow r;
     r.config = c;
@@ -53,6 +54,9 @@ MemoryLesson ComputeMemoryLesson(int context, int bytes_per_value, const std::ve
     r.cache_bytes_per_token = per_token;
     r.cache_bytes = per_token * r.cached_tokens;
     r.mha_bytes_per_token = 2.0 * c.layers * c.heads * c.head_dim * bytes_per_value;
+    // A rolling buffer stops growing at its window.
+    for (double ctx : m.curve_contexts)
+      r.curve_bytes.push_back(per_token * (c.sliding_window > 0 ? std::min<double>(ctx, c.sliding_window) : ctx));
     m.models.push_back(r);
   }
   return m;
@@ -88,6 +92,12 @@ nlohmann::json ToJson(const MemoryLesson& m) {
     models.push_back(std::move(o));
   }
   j["models"] = std::move(models);
+  // The chart: cache bytes against the context length, per model.
+  nlohmann::json curve = {{"contexts", m.curve_contexts}};
+  nlohmann::json bytes = nlohmann::json::object();
+  for (const ModelMemoryRow& r : m.models) bytes[r.config.name] = r.curve_bytes;
+  curve["cache_bytes"] = std::move(bytes);
+  j["curve"] = std::move(curve);
   return j;
 }
 

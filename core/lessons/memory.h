@@ -38,12 +38,14 @@ struct ModelMemoryRow {
   double cache_bytes = 0;               // for the whole context
   double cached_tokens = 0;             // min(context, window) with a window, else context
   double mha_bytes_per_token = 0;       // the same model with one K/V head per query head (no GQA, no MLA)
+  std::vector<double> curve_bytes;      // cache bytes at each of MemoryLesson::curve_contexts
 };
 
 struct MemoryLesson {
   int context = 4096;
   int bytes_per_value = 2;
   std::vector<ModelMemoryRow> models;
+  std::vector<double> curve_contexts;   // 256, 512, ... 2^20 tokens: the chart's x axis
 };
 
 // GPT-2 small, Llama-2-7B, Llama-3-8B, Mistral-7B and DeepSeek-V2, from their

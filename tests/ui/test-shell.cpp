@@ -123,17 +123,18 @@ TEST_CASE("shell: every chapter and the Playground draw a heatmap and arcs for a
   for (int c : {1, 2, 3, 4, 5, 6, 7, 8, 0}) {
     shell.ui().chapter = c;
     int vertices = 0;
-    for (int i = 0; i < 3; ++i) vertices = ui.Frame(shell, f);
+    for (int i = 0; i < 3; ++i) {
+      vertices = ui.Frame(shell, f);
+      shell.WaitForCompute();  // chapters with lessons draw them once their jobs are done
+    }
     INFO("chapter " << c << " " << shell.ChapterTitle(c));
     CHECK(shell.ui().chapter == c);
     CHECK(std::string(shell.ChapterTitle(c)).size() > 3);
-    // Chapters 1-4 draw their own figures (recorded as "chN.figure"); the others the shared heatmap and arcs.
-    if (c >= 1 && c <= 4) {
-      CHECK(shell.layout().Find("ch" + std::to_string(c) + ".figure") != nullptr);
-    } else {
-      CHECK(shell.layout().Find("heatmap") != nullptr);
-      CHECK(shell.layout().Find("arcs") != nullptr);
-    }
+    // The shared heatmap and arcs, or a chapter's own figures (chapters 5-8).
+    const LayoutRect* fig = shell.layout().Find("chapter.figure");
+    if (!fig) fig = shell.layout().Find("ch" + std::to_string(c) + ".figure");
+    const bool shared_view = shell.layout().Find("heatmap") != nullptr && shell.layout().Find("arcs") != nullptr;
+    CHECK((shared_view || (fig && fig->max.x - fig->min.x > 200 && fig->max.y - fig->min.y > 150)));
     CHECK(shell.layout().Find("sentence") != nullptr);
     CHECK(vertices > 1000);
   }
@@ -168,7 +169,11 @@ TEST_CASE("shell: no trace yet, an error, and a trace with empty rows all draw w
   for (int c = 0; c <= 8; ++c) {
     shell.ui().chapter = c;
     ui.Frame(shell, f);
-    if (c < 1 || c > 4) CHECK(shell.layout().Find("heatmap") != nullptr);
+    shell.WaitForCompute();
+    ui.Frame(shell, f);
+    INFO("chapter " << c);
+    CHECK((shell.layout().Find("heatmap") != nullptr || shell.layout().Find("chapter.figure") != nullptr ||
+           shell.layout().Find("ch" + std::to_string(c) + ".figure") != nullptr));
   }
 }
 

@@ -71,6 +71,8 @@ TEST_CASE("plot numbers read as a person writes them", "[figure][plot]") {
   REQUIRE(FormatPlotNumber(4096) == "4096");
   REQUIRE(FormatPlotNumber(1e6) == "1M");  // not "1e+03k"
   REQUIRE(FormatPlotNumber(1e4) == "10k");
+  REQUIRE(FormatPlotNumber(1e6) == "1M");       // not "1e+03k"
+  REQUIRE(FormatPlotNumber(2.5e9) == "2.5G");
   REQUIRE(FormatPlotNumber(0.0123) == "0.0123");
   REQUIRE(FormatPlotNumber(1e-6) == "1e-6");
   REQUIRE(FormatPlotNumber(-0.5) == "\xE2\x88\x92" "0.5");

@@ -1,13 +1,14 @@
-// Chapter 6: KV cache, grouped-query attention and multi-head latent attention.
-#include <cstdio>
+// Chapter 6: inference memory. Five views (ui/chapters/ch6/): generation with
+// a KV cache, GQA/MQA, the memory table, MLA computed, attention sinks.
 #include <string>
 #include <vector>
 
 #include <imgui.h>
 
-#include "core/lessons/kv_cache.h"
 #include "ui/chapters/attention_view.h"
+#include "ui/chapters/ch6/cache_views.h"
 #include "ui/chapters/chapters.h"
+#include "ui/chapters/lesson/lesson_view.h"
 #include "ui/segmented_control.h"
 
 namespace attnviz::ui {
@@ -15,31 +16,45 @@ namespace attnviz::ui {
 namespace {
 
 constexpr const char* kIntro =
-    "While a model generates, each new token needs the keys and values of every token before it. Keeping "
-    "them in a cache rather than recomputing them makes a step cost linear in the length instead of "
-    "quadratic, but the cache becomes the memory bill: two vectors per token, per key/value head, per layer. "
-    "Grouped-query attention lets several query heads share one key/value head, shrinking the cache by the "
-    "group size at little cost in quality; multi-query attention is the extreme with a single shared head. "
-    "Multi-head latent attention goes further and caches one compressed vector per token from which the keys "
-    "and values are rebuilt.";
+    "A model writes one token at a time, and each new token attends to every token before it. Their keys and "
+    "values never change, so they are kept in a cache instead of being computed again, and the cache becomes "
+    "the memory bill of long contexts: every way to shrink it keeps fewer, shared or compressed keys and values.";
+
+constexpr const char* kSectionNotes[] = {
+    "Step through the sentence as a model would write it. With the cache a step projects only the new token and "
+    "compares its query with the cached keys: work grows like t. Without it the whole prefix is computed again: t².",
+    "Grouped-query attention lets H/G query heads share one key/value head (MQA: G = 1), shrinking the cache H/G "
+    "times. Converting a trained model mean-pools each group's K and V projections: heads that looked for the same "
+    "keys keep working, the others read a blur.",
+    "What the cache costs real models, per token and at a context you choose. Llama 3 shares 8 key/value heads "
+    "among 32 query heads; Mistral keeps a rolling buffer of its 4,096-token window; DeepSeek-V2 caches one "
+    "compressed latent per token and layer (MLA).",
+    "MLA caches r numbers per token and layer, from which every head's K and V are rebuilt. Here the model's own "
+    "K and V projections are factored by SVD: at the rank of the stacked projections nothing changes; below it "
+    "attention starts to move.",
+    "Many heads park weight they do not need on the first token. StreamingLLM keeps a few such sink tokens for "
+    "ever plus a recent window; dropping the sinks forces that weight onto the recent tokens.",
+};
 
 class KvCacheChapter final : public Chapter {
  public:
-  explicit KvCacheChapter(TextureService& t) : view_(t) {}
+  explicit KvCacheChapter(TextureService& t) : generation_(t), gqa_(t), mla_(t), sinks_(t) {}
   int number() const override { return 6; }
   const char* title() const override { return "KV cache, GQA and MLA"; }
   const char* subtitle() const override { return "What generation keeps, and how to keep less"; }
 
   void Draw(ChapterContext& ctx) override {
     DrawChapterIntro(ctx, number(), title(), kIntro);
-    // Key/value heads: every divisor of H is a valid grouping (H = MHA, 1 = MQA).
+    static const char* const kSections[] = {"Generation", "GQA / MQA", "Memory", "MLA", "Sinks"};
+    DrawSectionTabs(ctx, "ch6.section", kSections, 5, &section_);
+    // The model's own grouping (H = MHA, 1 = MQA): every divisor of H.
     labels_.clear();
     values_.clear();
     const int heads = ctx.request.heads;
     for (int g = heads; g >= 1; --g)
       if (heads % g == 0) {
         values_.push_back(g);
-        labels_.push_back(g == heads ? "G=" + std::to_string(g) + " MHA" : g == 1 ? "G=1 MQA" : "G=" + std::to_string(g));
+        labels_.push_back(g == heads ? std::string("G=") + std::to_string(g) + " MHA" : g == 1 ? "G=1 MQA" : std::string("G=") + std::to_string(g));
       }
     std::vector<const char*> items;
     int cur = -1;
@@ -47,26 +62,40 @@ class KvCacheChapter final : public Chapter {
       items.push_back(labels_[i].c_str());
       if (values_[i] == ctx.request.kv_heads) cur = static_cast<int>(i);
     }
-    if (SegmentedControl("kv", items.data(), static_cast<int>(items.size()), &cur)) ctx.request.kv_heads = values_[cur];
-    ctx.layout.AddLastItem("chapter.kv_heads");
-    if (ctx.trace) {
-      const TraceConfig& c = ctx.trace->config;
-      ModelShape shape;
-      shape.layers = c.layers;
-      shape.heads = c.heads;
-      shape.kv_heads = c.kv_heads;
-      shape.d_k = c.d_k;
-      // K and V, float32 as computed here, for every token, kv head and layer.
-      const lessons::KvCacheLesson k = lessons::ComputeKvCacheLesson(shape, c.kv_heads, ctx.trace->n(), 4);
-      FactBadge("KV cache per token", FormatBytes(k.cache_bytes_per_token), true);
-      FactBadge("for this sentence", FormatBytes(k.cache_bytes), true);
-      FactBadge("vs. MHA", k.kv_heads == k.heads ? "1x" : std::to_string(static_cast<int>(k.reduction)) + "x smaller", true);
+    if (!ctx.ui.presenter) {
+      const float measure = std::min(ImGui::GetContentRegionAvail().x, 56.0f * ImGui::GetFontSize());
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + measure);
+      ImGui::TextDisabled("%s", kSectionNotes[section_]);
+      ImGui::PopTextWrapPos();
     }
-    view_.Draw(ctx);
+    // Where the model's own grouping matters: the cache it generates with, and its row in the table.
+    if (section_ == 0 || section_ == 2) {
+      ImGui::AlignTextToFramePadding();
+      ImGui::TextDisabled("model's key/value heads");
+      ImGui::SameLine();
+      if (DrawSectionTabs(ctx, "chapter.kv_heads", items.data(), static_cast<int>(items.size()), &cur))
+        ctx.request.kv_heads = values_[cur];
+    }
+    // The section's figures as one area (tests compare it; --layout-dump names it).
+    ImGui::BeginGroup();
+    switch (section_) {
+      case 0: generation_.Draw(ctx); break;
+      case 1: gqa_.Draw(ctx); break;
+      case 2: memory_.Draw(ctx); break;
+      case 3: mla_.Draw(ctx); break;
+      default: sinks_.Draw(ctx); break;
+    }
+    ImGui::EndGroup();
+    ctx.layout.AddLastItem("chapter.figure");
   }
 
  private:
-  AttentionView view_;
+  int section_ = 0;
+  GenerationView generation_;
+  GqaView gqa_;
+  MemoryView memory_;
+  MlaView mla_;
+  SinksView sinks_;
   std::vector<std::string> labels_;
   std::vector<int> values_;
 };

@@ -1,12 +1,13 @@
-// Chapter 8: FlashAttention, linear and hybrid attention.
-#include <cstdio>
+// Chapter 8: FlashAttention, linear attention and hybrid models. Three views
+// (ui/chapters/ch8/).
 #include <string>
 
 #include <imgui.h>
 
-#include "core/lessons/flash.h"
 #include "ui/chapters/attention_view.h"
+#include "ui/chapters/ch8/efficient_views.h"
 #include "ui/chapters/chapters.h"
+#include "ui/chapters/lesson/lesson_view.h"
 #include "ui/segmented_control.h"
 
 namespace attnviz::ui {
@@ -14,34 +15,53 @@ namespace attnviz::ui {
 namespace {
 
 constexpr const char* kIntro =
-    "FlashAttention computes exactly what the textbook formula computes, but never writes the N×N weight "
-    "matrix to slow memory: it walks over blocks of keys, keeps a running maximum and sum for the softmax, "
-    "and rescales the partial output as it goes. Speed and memory change; the numbers do not. Linear "
-    "attention does change the numbers: it replaces the softmax with a feature map so the products can be "
-    "regrouped and the cost grows linearly with N. Hybrid architectures interleave a few full-attention "
-    "layers with cheaper linear or recurrent ones, keeping most of the quality for a fraction of the cost.";
+    "Two ways past the quadratic wall. FlashAttention computes exactly what softmax(QKᵀ/√dₖ)·V computes, tile by "
+    "tile, and never writes the N×N weights to slow memory: the same numbers, faster. Linear attention changes the "
+    "numbers so the work grows with N instead of N²; hybrid models mix a few exact layers with many cheap ones.";
+
+constexpr const char* kSectionNotes[] = {
+    "For each block of query rows, walk the blocks of keys keeping a running max m and sum l per row; when a new "
+    "block raises the max, the old sum and the partial output are rescaled by e^(m_old − m_new). After the last "
+    "block o/l is the exact softmax-weighted sum. Click a row; step the tiles.",
+    "Replace exp(q·k) with φ(q)·φ(k): the sums regroup, and causal attention becomes an RNN whose state is the "
+    "matrix S = Σ φ(k)vᵀ (chapter 1's bottleneck, but a d×d one). The weights it implies are flatter than softmax's.",
+    "Every full-attention layer keeps the whole cache; sliding and linear layers keep a window or a fixed state. "
+    "A hybrid keeps a few full layers for exact recall and pays for the rest at the cheap rate.",
+};
 
 class EfficientAttentionChapter final : public Chapter {
  public:
-  explicit EfficientAttentionChapter(TextureService& t) : view_(t) {}
+  explicit EfficientAttentionChapter(TextureService& t) : flash_(t), linear_(t) {}
   int number() const override { return 8; }
   const char* title() const override { return "FlashAttention, linear and hybrid attention"; }
   const char* subtitle() const override { return "Same numbers faster, or different numbers cheaper"; }
 
   void Draw(ChapterContext& ctx) override {
     DrawChapterIntro(ctx, number(), title(), kIntro);
-    if (ctx.trace) {
-      // Per head, float32: the materialised weights versus the tiled kernel's running state (O, m, l).
-      const lessons::FlashLesson f =
-          lessons::ComputeFlashLesson(ctx.trace->n(), ctx.trace->config.d_k, ctx.trace->config.heads, 4);
-      FactBadge("N×N weights per head", FormatBytes(f.weights_bytes_per_head));
-      FactBadge("tiled running state", FormatBytes(f.tiled_state_bytes_per_head), true);
+    static const char* const kSections[] = {"FlashAttention", "Linear attention", "Hybrid stacks"};
+    DrawSectionTabs(ctx, "ch8.section", kSections, 3, &section_);
+    if (!ctx.ui.presenter) {
+      const float measure = std::min(ImGui::GetContentRegionAvail().x, 56.0f * ImGui::GetFontSize());
+      ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + measure);
+      ImGui::TextDisabled("%s", kSectionNotes[section_]);
+      ImGui::PopTextWrapPos();
     }
-    view_.Draw(ctx);
+    // The section's figures as one area (tests compare it; --layout-dump names it).
+    ImGui::BeginGroup();
+    switch (section_) {
+      case 0: flash_.Draw(ctx); break;
+      case 1: linear_.Draw(ctx); break;
+      default: hybrid_.Draw(ctx); break;
+    }
+    ImGui::EndGroup();
+    ctx.layout.AddLastItem("chapter.figure");
   }
 
  private:
-  AttentionView view_;
+  int section_ = 0;
+  FlashView flash_;
+  LinearView linear_;
+  HybridView hybrid_;
 };
 
 }  // namespace

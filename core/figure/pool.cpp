@@ -24,6 +24,8 @@ int PoolFactorFor(int n, int budget) {
   return (n + budget - 1) / budget;  // ceil(n / f) <= budget  <=>  f >= n / budget
 }
 
+PoolMode PoolModeFor(Colormap map) { return IsDivergingColormap(map) ? PoolMode::MaxAbs : PoolMode::Max; }
+
 PoolFactors PoolFactorsFor(int rows, int cols, int budget_rows, int budget_cols) {
   PoolFactors f{PoolFactorFor(rows, budget_rows), PoolFactorFor(cols, budget_cols)};
   if (rows == cols) f.rows = f.cols = std::max(f.rows, f.cols);

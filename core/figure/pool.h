@@ -31,6 +31,10 @@ namespace attnviz {
 // negative survives next to a weak positive).
 enum class PoolMode { Max, MaxAbs };
 
+// The mode for a colormap: MaxAbs under a diverging map (signed matrices on a
+// range symmetric about 0), Max otherwise. What the exported figures use.
+PoolMode PoolModeFor(Colormap map);
+
 // Rows [row0, row0 + count) of a (rows, cols) matrix, written row-major into
 // out[(r - row0) * cols + c]. Called with increasing row0, each row once.
 using MatrixRowSource = std::function<void(int row0, int count, float* out)>;

@@ -23,6 +23,7 @@
 #include <imgui.h>
 
 #include "core/figure/colormap.h"
+#include "core/figure/raster_surface.h"
 #include "ui/texture_service.h"
 #include "ui/widgets/arcs.h"
 #include "ui/widgets/colorbar.h"
@@ -41,19 +42,23 @@ namespace {
 // A texture service that records what it was asked, to check the cache.
 class CountingTextureService final : public TextureService {
  public:
-  ImTextureID Create(int w, int h, const std::uint8_t*) override {
+  ImTextureID Create(int w, int h, const std::uint8_t* rgba) override {
     ++creates;
-    last_w = w;
-    last_h = h;
+    Keep(w, h, rgba);
     return reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(++next));
   }
-  void Update(ImTextureID, int w, int h, const std::uint8_t*) override {
+  void Update(ImTextureID, int w, int h, const std::uint8_t* rgba) override {
     ++updates;
-    last_w = w;
-    last_h = h;
+    Keep(w, h, rgba);
   }
   void Destroy(ImTextureID) override { ++destroys; }
+  void Keep(int w, int h, const std::uint8_t* rgba) {
+    last_w = w;
+    last_h = h;
+    last_rgba.assign(rgba, rgba + static_cast<std::size_t>(w) * h * 4);
+  }
   int creates = 0, updates = 0, destroys = 0, last_w = 0, last_h = 0;
+  std::vector<std::uint8_t> last_rgba;  // what the heatmap uploaded last
   std::uintptr_t next = 0;
 };
 
@@ -620,6 +625,88 @@ TEST_CASE("Matrix table hover reports row and column", "[widgets][matrix]") {
     if (r.hovered_row >= 0 && (seen.empty() || seen.back() != r.hovered_row)) seen.push_back(r.hovered_row);
   }
   CHECK(seen == std::vector<int>{0, 1, 2, 3, 4, 5});
+}
+
+TEST_CASE("Screen and slide agree: the exported figure shows the window texture's pooled blocks, value for value",
+          "[widgets][heatmap][pool]") {
+  // The same matrix in the window's heatmap and in core/figure's raster cells, on a plot
+  // of the same size in pixels. Each figure pixel must show the texel of the window's
+  // texture under the pixel's centre (nearest sampling, as the GPU does), found here
+  // from plain geometry; every texel must be shown by some pixel (no block dropped).
+  struct Case {
+    int rows, cols;
+    Colormap map;
+    PoolMode pool;
+  };
+  for (const Case& k : {Case{700, 700, Colormap::Viridis, PoolMode::Max}, Case{901, 333, Colormap::Magma, PoolMode::Max},
+                        Case{613, 613, Colormap::Diverging, PoolMode::MaxAbs}}) {
+    INFO(k.rows << " x " << k.cols);
+    ImGuiHarness h;
+    CountingTextureService textures;
+    Heatmap heatmap(textures);
+    HeatmapView view;
+    view.show_values = false;
+    std::vector<float> v = RandomAttention(std::max(k.rows, k.cols), 3, 2.0f);
+    v.resize(static_cast<std::size_t>(k.rows) * k.cols);
+    std::vector<std::uint8_t> allowed(v.size());
+    for (int r = 0; r < k.rows; ++r)
+      for (int c = 0; c < k.cols; ++c) {
+        const std::size_t i = static_cast<std::size_t>(r) * k.cols + c;
+        allowed[i] = c <= r + 5;  // a causal-like triangle, so some blocks are all masked
+        if (k.pool == PoolMode::MaxAbs) v[i] = (v[i] - 0.002f) * 100.0f;  // signed
+      }
+    HeatmapData d;
+    d.values = v.data();
+    d.allowed = allowed.data();
+    d.rows = k.rows;
+    d.cols = k.cols;
+    d.scale = {k.map, k.pool == PoolMode::MaxAbs ? -1.0f : 0.0f, k.pool == PoolMode::MaxAbs ? 1.0f : 0.1f};
+    d.pool = k.pool;
+    HeatmapResult r;
+    h.Frame([&] { r = heatmap.Draw("##h", d, view, ImVec2(560, 520)); });
+    REQUIRE(r.pool_rows * r.pool_cols > 1);  // the case this test is about
+    const int W = static_cast<int>(r.plot_max.x - r.plot_min.x), H = static_cast<int>(r.plot_max.y - r.plot_min.y);
+    const int tw = textures.last_w, th = textures.last_h;
+    REQUIRE(tw == (k.cols + r.pool_cols - 1) / r.pool_cols);
+    REQUIRE(th == (k.rows + r.pool_rows - 1) / r.pool_rows);
+
+    figure::RasterSurface surface(static_cast<float>(W), static_cast<float>(H), 1.0f, false);
+    figure::CellsSpec cells;
+    cells.w = static_cast<float>(W);
+    cells.h = static_cast<float>(H);
+    cells.values = v.data();
+    cells.mask = allowed.data();
+    cells.rows = k.rows;
+    cells.cols = k.cols;
+    cells.colormap = k.map;
+    cells.vmin = d.scale.vmin;
+    cells.vmax = d.scale.vmax;
+    CHECK(surface.Cells(cells));
+    const RasterImage& img = surface.image();
+    std::vector<std::uint8_t> shown(static_cast<std::size_t>(tw) * th, 0);
+    long mismatches = 0, compared = 0;
+    for (int py = 0; py < H - 1; ++py)      // the last pixel row and column may also fold in a
+      for (int px = 0; px < W - 1; ++px) {  // narrow last block; they are checked below
+        const int cell_r = static_cast<int>((py + 0.5) * k.rows / H), cell_c = static_cast<int>((px + 0.5) * k.cols / W);
+        const std::size_t t = static_cast<std::size_t>(cell_r / r.pool_rows) * tw + cell_c / r.pool_cols;
+        shown[t] = 1;
+        const std::uint8_t* want = &textures.last_rgba[t * 4];
+        const std::uint8_t* got = &img.rgba[(static_cast<std::size_t>(py) * img.width + px) * 4];
+        const Rgb8 g{got[0], got[1], got[2]};
+        const bool masked = Rgb8{want[0], want[1], want[2]} == kMaskedCellColor;
+        ++compared;
+        if (masked) mismatches += !(g == kMaskedCellColor || g == kMaskedHatchColor);
+        else mismatches += got[0] != want[0] || got[1] != want[1] || got[2] != want[2];
+      }
+    CHECK(compared > 100000);
+    CHECK(mismatches == 0);
+    // Every block but those of the last texel row / column was shown by an inner pixel;
+    // those the last pixel row and column show (or fold in).
+    long unseen = 0;
+    for (int ty = 0; ty < th - 1; ++ty)
+      for (int tx = 0; tx < tw - 1; ++tx) unseen += !shown[static_cast<std::size_t>(ty) * tw + tx];
+    CHECK(unseen == 0);
+  }
 }
 
 TEST_CASE("Heatmap vertex count does not grow with N (causal mask, every zoom)", "[widgets][heatmap][perf]") {

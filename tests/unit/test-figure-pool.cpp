@@ -13,6 +13,7 @@
 
 #include "core/figure/colormap.h"
 #include "core/figure/pool.h"
+#include "core/figure/raster_surface.h"
 
 using namespace attnviz;
 
@@ -214,4 +215,30 @@ TEST_CASE("Streaming pool and bake pull each source row once, in order, and equa
       CHECK(ps.rows == pd.rows);
       CHECK(ps.cols == pd.cols);
     }
+}
+
+TEST_CASE("Raster cells drop no cell when the last block is narrower than a pixel", "[figure][pool]") {
+  // 403 cells on 200 pixels: blocks of 3, the last block one cell wide (0.5 px at the
+  // far edge), so no pixel centre lies in it. A spike there must still show.
+  const int n = 403, P = 200;
+  REQUIRE(PoolFactorFor(n, P) == 3);
+  REQUIRE(((2 * P - 1) * n / (2 * P)) / 3 != (n - 1) / 3);  // the last pixel's centre is in the block before
+  for (auto [sr, sc] : {std::pair{n - 1, n - 1}, std::pair{n - 1, 17}, std::pair{42, n - 1}}) {
+    std::vector<float> v(static_cast<std::size_t>(n) * n, 0.0f);
+    v[static_cast<std::size_t>(sr) * n + sc] = 1.0f;
+    figure::RasterSurface s(static_cast<float>(P), static_cast<float>(P), 1.0f, false);
+    figure::CellsSpec c;
+    c.w = c.h = static_cast<float>(P);
+    c.values = v.data();
+    c.rows = c.cols = n;
+    REQUIRE(s.Cells(c));
+    int hot = 0;
+    const RasterImage& img = s.image();
+    for (int i = 0; i < P * P; ++i) {
+      const Rgb8 px{img.rgba[i * 4], img.rgba[i * 4 + 1], img.rgba[i * 4 + 2]};
+      hot += px == ColormapTable(Colormap::Viridis)[255];
+    }
+    INFO("spike at " << sr << ", " << sc);
+    CHECK(hot >= 1);
+  }
 }

@@ -28,8 +28,11 @@ namespace attnviz::ui {
 // [SECTION] Construction
 
 Shell::Shell(TextureService& textures, const Settings& initial, const ShellKeys& keys)
-    : textures_(&textures), request_(initial.request), ui_(initial.ui), keys_(keys) {
+    : textures_(&textures), request_(initial.request), keys_(keys) {
+  static_cast<UiSettings&>(ui_) = initial.ui;
   chapters_ = MakeChapters(textures);
+  for (auto& c : chapters_)
+    if (auto it = ui_.chapter_state.find(c->number()); it != ui_.chapter_state.end()) c->RestoreState(it->second);
   export_enabled_ = FigureExportAvailable();
 }
 

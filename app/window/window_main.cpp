@@ -109,11 +109,7 @@ double NowMs() {
 
 // Whether what is on screen differs from the saved settings (transient hover ignored).
 bool SamePersistent(const Request& request, const ui::UiState& ui, const ui::Settings& saved) {
-  if (!(request == saved.request)) return false;
-  ui::UiState a = ui, b = saved.ui;
-  a.hovered_token = a.hovered_row = a.hovered_col = -1;
-  b.hovered_token = b.hovered_row = b.hovered_col = -1;
-  return a == b;
+  return request == saved.request && static_cast<const ui::UiSettings&>(ui) == saved.ui;
 }
 
 bool WriteTextFile(const std::string& path, const std::string& text) {

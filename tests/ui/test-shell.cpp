@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 #include <imgui.h>
 
@@ -333,6 +334,42 @@ TEST_CASE("shell: invalid combinations are explained in place, never thrown", "[
   CHECK(found);
 }
 
+TEST_CASE("shell: chapter 2's step is the chapter's own, and survives a restart through the settings",
+          "[shell][settings]") {
+  // Ctrl+E exports what the chapter shows; its file name names the matrix.
+  const auto home = std::filesystem::temp_directory_path() / ("attnviz-test-step-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(home / "Pictures");
+  const char* old_home = std::getenv("HOME");
+  const std::string saved_home = old_home ? old_home : "";
+  ::setenv("HOME", home.c_str(), 1);
+  HeadlessUi ui;
+  NullTextureService textures;
+  auto shown_matrix = [&](const Settings& s) {
+    Shell shell(textures, s, TestKeys());
+    shell.SetFonts(ui.fonts());
+    const ShellFrame f = FrameFor(s.request);
+    ui.Frame(shell, f);
+    ui.Key(shell, f, kKeyE, /*ctrl=*/true);
+    return std::make_pair(shell.last_export(), shell.settings());
+  };
+  Settings s;
+  s.ui.chapter = 2;
+  auto [path, after] = shown_matrix(s);  // no saved step: the walkthrough starts at the scores
+  CHECK(path.find("-scores") != std::string::npos);
+  CHECK(after.ui.chapter_state.at(2) == "scores");
+  s.ui.chapter_state[2] = "logits";  // as a settings file written after choosing step 2
+  std::tie(path, after) = shown_matrix(ParseSettings(SerializeSettings(s)).settings);
+  CHECK(path.find("-logits") != std::string::npos);
+  CHECK(after.ui.chapter_state.at(2) == "logits");
+  // UiState's per-frame part never reaches the file.
+  Shell shell(textures, s, TestKeys());
+  shell.ui().hovered_token = 3;
+  CHECK(SerializeSettings(shell.settings()).find("hovered") == std::string::npos);
+  CHECK(shell.settings().ui == s.ui);
+  if (old_home) ::setenv("HOME", saved_home.c_str(), 1);
+  std::filesystem::remove_all(home);
+}
+
 TEST_CASE("settings: round trip keeps the Request and the persistent UiState", "[settings]") {
   Settings s;
   s.request.text = "Ünïcode \"quotes\" and\nnewlines";
@@ -353,6 +390,7 @@ TEST_CASE("settings: round trip keeps the Request and the persistent UiState", "
   s.ui.font_size = 21;
   s.ui.presenter = true;
   s.ui.theme = Theme::Light;
+  s.ui.chapter_state = {{2, "logits"}, {0, "anything a chapter keeps"}};
   const SettingsParse p = ParseSettings(SerializeSettings(s));
   CHECK(p.notice.empty());
   CHECK_FALSE(p.corrupt);
@@ -370,7 +408,7 @@ TEST_CASE("settings: corrupt text gives defaults and a notice; a bad field only 
   }
   const SettingsParse p = ParseSettings(
       R"({"format": "attnviz-settings/1", "request": {"text": "kept", "heads": "eight", "temperature": -3},
-          "ui": {"chapter": 99, "colormap": "magma"}})");
+          "ui": {"chapter": 99, "colormap": "magma", "chapter_state": {"12": "x"}}})");
   CHECK_FALSE(p.corrupt);
   CHECK(p.settings.request.text == "kept");
   CHECK(p.settings.request.heads == Request{}.heads);
@@ -379,6 +417,8 @@ TEST_CASE("settings: corrupt text gives defaults and a notice; a bad field only 
   CHECK(p.settings.ui.colormap == "magma");
   CHECK(p.notice.find("request.heads") != std::string::npos);
   CHECK(p.notice.find("ui.chapter") != std::string::npos);
+  CHECK(p.notice.find("ui.chapter_state") != std::string::npos);
+  CHECK(p.settings.ui.chapter_state.empty());
 }
 
 TEST_CASE("settings: the XDG path, and a corrupt file is kept as settings.json.bad", "[settings]") {

@@ -31,8 +31,7 @@ class ScaledDotProductChapter final : public Chapter {
   void Draw(ChapterContext& ctx) override {
     DrawChapterIntro(ctx, number(), title(), kIntro);
     static const char* const kSteps[] = {"1  scores  Q·Kᵀ", "2  logits  (s·score + bias) / T", "3  weights  softmax"};
-    int step = ctx.ui.step < 0 || ctx.ui.step > 2 ? 2 : ctx.ui.step;
-    if (SegmentedControl("steps", kSteps, 3, &step)) ctx.ui.step = step;
+    SegmentedControl("steps", kSteps, 3, &step_);
     if (ctx.trace) {
       const TraceConfig& c = ctx.trace->config;
       char s[64];
@@ -43,12 +42,20 @@ class ScaledDotProductChapter final : public Chapter {
       FactBadge("T", s, true);
     }
     AttentionViewOptions o;
-    o.matrix = step == 0 ? HeadMatrix::Scores : step == 1 ? HeadMatrix::Logits : HeadMatrix::Weights;
+    o.matrix = kStepMatrix[step_];
     view_.Draw(ctx, o);
   }
 
+  std::string SavedState() const override { return HeadMatrixName(kStepMatrix[step_]); }
+  void RestoreState(std::string_view state) override {
+    for (int i = 0; i < 3; ++i)
+      if (state == HeadMatrixName(kStepMatrix[i])) step_ = i;
+  }
+
  private:
+  static constexpr HeadMatrix kStepMatrix[3] = {HeadMatrix::Scores, HeadMatrix::Logits, HeadMatrix::Weights};
   AttentionView view_;
+  int step_ = 0;  // which of kStepMatrix the walkthrough shows
 };
 
 }  // namespace

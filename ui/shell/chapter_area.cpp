@@ -62,6 +62,9 @@ void Shell::DrawChapter(const ShellFrame& frame) {
   ImGui::PushID(chapter->number());
   chapter->Draw(ctx);
   ImGui::PopID();
+  // What the chapter keeps of its own controls goes to the settings.
+  if (std::string state = chapter->SavedState(); state.empty()) ui_.chapter_state.erase(chapter->number());
+  else ui_.chapter_state[chapter->number()] = std::move(state);
   // Hover reported this frame by the strip or the views is what next frame highlights.
   ui_.hovered_token = hover_this_frame_ >= 0 ? hover_this_frame_ : ctx.hover_this_frame;
   hover_this_frame_ = -1;

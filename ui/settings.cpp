@@ -117,14 +117,15 @@ void ReadRequest(const json& j, Request* r, std::vector<std::string>* bad) {
     fm.Int("window", &r->mask.window, 1, kMaxTokens);
     fm.Int("block", &r->mask.block, 1, kMaxTokens);
     if (const json* v = fm.Get("globals")) {
-      std::vector<int> g;
+      // The same rule as --globals and the globals field (core/request.h).
+      std::vector<long long> indices;
       bool ok = v->is_array() && v->size() <= static_cast<std::size_t>(kMaxTokens);
       for (std::size_t i = 0; ok && i < v->size(); ++i) {
-        const json& e = (*v)[i];
-        ok = e.is_number_integer() && e.get<long long>() >= 0 && e.get<long long>() < kMaxTokens;
-        if (ok) g.push_back(static_cast<int>(e.get<long long>()));
+        ok = (*v)[i].is_number_integer();
+        if (ok) indices.push_back((*v)[i].get<long long>());
       }
-      if (ok) r->mask.globals = g;
+      const auto g = ok ? GlobalTokensFrom(indices) : std::nullopt;
+      if (g) r->mask.globals = *g;
       else fm.Bad("globals");
     }
   }
@@ -195,9 +196,7 @@ SettingsParse ParseSettings(std::string_view text) {
   }
   // Each field may be fine alone and still contradict another (heads 6 with
   // d_model 64); then the model shape goes back to defaults, the text stays.
-  try {
-    ValidateRequest(out.settings.request);
-  } catch (const InputError& e) {
+  if (const RequestProblem p = FindRequestProblem(out.settings.request)) {
     Request d;
     Request& r = out.settings.request;
     r.d_model = d.d_model;
@@ -205,7 +204,7 @@ SettingsParse ParseSettings(std::string_view text) {
     r.kv_heads = d.kv_heads;
     r.layers = d.layers;
     r.positional = d.positional;
-    bad.push_back(std::string("model shape (") + e.what() + ")");
+    bad.push_back("model shape (" + p.message + ")");
   }
   if (!bad.empty()) {
     out.notice = "settings: using defaults for ";

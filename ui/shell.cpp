@@ -74,12 +74,7 @@ void Shell::Draw(const ShellFrame& frame) {
   if (!validated_once_ || !(validated_ == request_)) {
     validated_ = request_;
     validated_once_ = true;
-    try {
-      ValidateRequest(request_);
-      validation_error_.clear();
-    } catch (const InputError& e) {
-      validation_error_ = e.what();
-    }
+    validation_ = FindRequestProblem(request_);
   }
 
   const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -149,7 +144,7 @@ void Shell::Draw(const ShellFrame& frame) {
   layout_.Fact("tokens", std::to_string(trace ? trace->n() : 0));
   layout_.Fact("mask", DescribeMask(request_.mask));
   layout_.Fact("error", frame.trace_error);
-  layout_.Fact("validation", validation_error_);
+  layout_.Fact("validation", validation_.message);
   layout_.Fact("notices", std::to_string(notes_.notice_count()));
   layout_.Fact("font", fonts_.dejavu ? "dejavu" : "imgui");
   if (!last_export_.empty()) layout_.Fact("last_export", last_export_);

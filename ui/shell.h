@@ -122,8 +122,8 @@ class Shell {
   ExportableHeatmap export_target_;
   TracePtr export_trace_;             // keeps export_target_'s pointers alive
   std::string last_export_;
-  std::string validation_error_;      // ValidateRequest on the edit copy, shown in place
-  Request validated_;                 // the request validation_error_ is about
+  RequestProblem validation_;         // of the edit copy, shown in place under its control
+  Request validated_;                 // the request validation_ is about
   bool validated_once_ = false;
   std::string globals_text_;          // the globals field as typed
   bool globals_text_dirty_ = true;

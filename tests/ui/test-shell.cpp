@@ -334,6 +334,44 @@ TEST_CASE("shell: invalid combinations are explained in place, never thrown", "[
   CHECK(found);
 }
 
+TEST_CASE("shell: a problem is shown under the control of the field it is about", "[shell][controls]") {
+  HeadlessUi ui;
+  NullTextureService textures;
+  Settings good;
+  const ShellFrame f = FrameFor(good.request);
+  struct Case {
+    void (*edit)(Request&);
+    const char* after;   // the problem box sits below this control...
+    const char* before;  // ...and above this one
+  };
+  const Case cases[] = {
+      {[](Request& r) { r.model = "random"; r.d_model = 30; r.heads = 4; r.kv_heads = 4; }, "control.heads",
+       "control.positional"},
+      {[](Request& r) { r.model = "random"; r.d_model = 24; r.positional = Positional::Rope; }, "control.positional",
+       "control.pattern"},
+      {[](Request& r) { r.mask.pattern = MaskPattern::Sliding; r.mask.window = 0; }, "control.window",
+       "control.scale"},
+  };
+  for (const Case& c : cases) {
+    Settings s = good;
+    c.edit(s.request);
+    REQUIRE(FindRequestProblem(s.request));
+    Shell shell(textures, s, TestKeys());
+    shell.SetFonts(ui.fonts());
+    ui.Frame(shell, f);
+    ui.Frame(shell, f);
+    const LayoutRect* box = shell.layout().Find("control.problem");
+    const LayoutRect* above = shell.layout().Find(c.after);
+    const LayoutRect* below = shell.layout().Find(c.before);
+    INFO(FindRequestProblem(s.request).message);
+    REQUIRE(box != nullptr);
+    REQUIRE(above != nullptr);
+    REQUIRE(below != nullptr);
+    CHECK(box->min.y >= above->max.y);
+    CHECK(box->max.y <= below->min.y);
+  }
+}
+
 TEST_CASE("shell: chapter 2's step is the chapter's own, and survives a restart through the settings",
           "[shell][settings]") {
   // Ctrl+E exports what the chapter shows; its file name names the matrix.

@@ -14,6 +14,7 @@
 
 #include "core/figure/colormap.h"
 #include "core/limits.h"
+#include "core/model/builtin.h"
 #include "ui/segmented_control.h"
 #include "ui/theme.h"
 
@@ -21,44 +22,22 @@ namespace attnviz::ui {
 
 namespace {
 
-// Which controls section an error from ValidateRequest is about, so it is shown there.
-enum class ControlSection { Model, Positional, Mask, Softmax };
-ControlSection SectionOf(const std::string& error) {
-  if (error.rfind("rope", 0) == 0) return ControlSection::Positional;
-  if (error.rfind("window", 0) == 0 || error.rfind("block", 0) == 0 || error.rfind("global", 0) == 0)
-    return ControlSection::Mask;
-  if (error.rfind("temperature", 0) == 0) return ControlSection::Softmax;
+// The controls section that shows a problem with a Request field.
+enum class ControlSection { None, Model, Positional, Mask, Softmax };
+ControlSection SectionOf(RequestField f) {
+  switch (f) {
+    case RequestField::None: return ControlSection::None;
+    case RequestField::DModel:
+    case RequestField::Heads:
+    case RequestField::KvHeads:
+    case RequestField::Layers: return ControlSection::Model;
+    case RequestField::Positional: return ControlSection::Positional;
+    case RequestField::Window:
+    case RequestField::Block:
+    case RequestField::Globals: return ControlSection::Mask;
+    case RequestField::Temperature: return ControlSection::Softmax;
+  }
   return ControlSection::Model;
-}
-
-std::string GlobalsToText(const std::vector<int>& g) {
-  std::string s;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    if (i) s += ',';
-    s += std::to_string(g[i]);
-  }
-  return s;
-}
-
-// "0, 5,9" -> {0, 5, 9}; false for anything else (the field shows it in red).
-bool ParseGlobalsText(const std::string& s, std::vector<int>* out) {
-  std::vector<int> g;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == ',')) ++i;
-    if (i >= s.size()) break;
-    if (s[i] < '0' || s[i] > '9') return false;
-    long v = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      v = v * 10 + (s[i] - '0');
-      if (v >= kMaxTokens) return false;
-      ++i;
-    }
-    if (i < s.size() && s[i] != ' ' && s[i] != ',') return false;
-    if (std::find(g.begin(), g.end(), static_cast<int>(v)) == g.end()) g.push_back(static_cast<int>(v));
-  }
-  *out = g;
-  return true;
 }
 
 }  // namespace
@@ -96,9 +75,11 @@ void Shell::DrawControls(const Trace* trace) {
   if (ImGui::Button("»", ImVec2(1.5f * fs, 0))) ui_.show_controls = false;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hide the controls");
 
-  const ControlSection err_section = SectionOf(validation_error_);
+  const ControlSection err_section = SectionOf(validation_.field);
   auto error_here = [&](ControlSection s) {
-    if (!validation_error_.empty() && err_section == s) MessageBox(validation_error_, true);
+    if (err_section != s) return;
+    MessageBox(validation_.message, true);
+    layout_.AddLastItem("control.problem");
   };
 
   // -- model
@@ -108,12 +89,7 @@ void Shell::DrawControls(const Trace* trace) {
     int m = request_.model == "random" ? 1 : request_.model == "builtin" ? 0 : -1;
     if (SegmentedControl("model", kModels, 2, &m)) {
       request_.model = m == 1 ? "random" : "builtin";
-      if (m == 0) {  // the built-in model has one shape
-        request_.d_model = 64;
-        request_.heads = 8;
-        if (request_.heads % request_.kv_heads != 0) request_.kv_heads = 8;
-        request_.layers = 1;
-      }
+      if (m == 0) ApplyBuiltinShape(request_);  // the built-in model has one shape
     }
     layout_.AddLastItem("control.model");
     if (m == -1) {
@@ -138,8 +114,8 @@ void Shell::DrawControls(const Trace* trace) {
       request_.layers = std::clamp(request_.layers, 1, kMaxLayers);
     } else {
       ImGui::PushStyleColor(ImGuiCol_Text, Col(pal.text_dim));
-      ImGui::TextWrapped("d_model 64, 8 heads, 1 layer: the built-in model's heads are set by hand for "
-                         "named roles. Choose random for other shapes.");
+      ImGui::TextWrapped("%s: the built-in model's heads are set by hand for named roles. Choose random for "
+                         "other shapes.", DescribeBuiltinShape().c_str());
       ImGui::PopStyleColor();
     }
     // kv heads: the divisors of H.
@@ -190,14 +166,13 @@ void Shell::DrawControls(const Trace* trace) {
     }
     if (pat == MaskPattern::GlobalLocal) {
       if (globals_text_dirty_) {
-        globals_text_ = GlobalsToText(request_.mask.globals);
+        globals_text_ = FormatGlobalTokens(request_.mask.globals);
         globals_text_dirty_ = false;
       }
-      std::vector<int> parsed;
-      const bool ok = ParseGlobalsText(globals_text_, &parsed);
+      const bool ok = ParseGlobalTokens(globals_text_).has_value();
       if (!ok) ImGui::PushStyleColor(ImGuiCol_Text, Col(pal.error));
-      if (ImGui::InputTextWithHint("globals", "0,5", &globals_text_) && ParseGlobalsText(globals_text_, &parsed))
-        request_.mask.globals = parsed;
+      if (ImGui::InputTextWithHint("globals", "0,5", &globals_text_))
+        if (const auto parsed = ParseGlobalTokens(globals_text_)) request_.mask.globals = *parsed;
       if (!ok) ImGui::PopStyleColor();
       layout_.AddLastItem("control.globals");
       ImGui::PushStyleColor(ImGuiCol_Text, Col(pal.text_faint));

@@ -7,6 +7,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <memory>
 #include <cfloat>
 #include <cstdio>
 #include <filesystem>
@@ -17,7 +21,9 @@
 
 #include <imgui.h>
 
+#include "core/attention/head.h"
 #include "core/engine.h"
+#include "core/figure/colormap.h"
 #include "ui/settings.h"
 #include "ui/shell.h"
 #include "ui/texture_service.h"
@@ -111,6 +117,52 @@ ShellFrame FrameFor(const Request& r) {
 
 ImVec2 Center(const LayoutRect& r) { return ImVec2((r.min.x + r.max.x) * 0.5f, (r.min.y + r.max.y) * 0.5f); }
 
+// Keeps every texture's pixels, so a test can look at what a heatmap uploaded.
+class RecordingTextureService final : public TextureService {
+ public:
+  struct Texture {
+    int w = 0, h = 0;
+    std::vector<std::uint8_t> rgba;
+    Rgb8 At(int row, int col) const {
+      const std::size_t i = (static_cast<std::size_t>(row) * w + col) * 4;
+      return {rgba[i], rgba[i + 1], rgba[i + 2]};
+    }
+  };
+  ImTextureID Create(int w, int h, const std::uint8_t* rgba) override {
+    const std::uintptr_t id = ++next_;
+    Update(reinterpret_cast<ImTextureID>(id), w, h, rgba);
+    return reinterpret_cast<ImTextureID>(id);
+  }
+  void Update(ImTextureID id, int w, int h, const std::uint8_t* rgba) override {
+    Texture& t = textures_[reinterpret_cast<std::uintptr_t>(id)];
+    t.w = w;
+    t.h = h;
+    t.rgba.assign(rgba, rgba + static_cast<std::size_t>(w) * h * 4);
+  }
+  void Destroy(ImTextureID id) override { textures_.erase(reinterpret_cast<std::uintptr_t>(id)); }
+  // The live textures of this size.
+  std::vector<const Texture*> Find(int w, int h) const {
+    std::vector<const Texture*> found;
+    for (const auto& [id, t] : textures_)
+      if (t.w == w && t.h == h) found.push_back(&t);
+    return found;
+  }
+
+ private:
+  std::map<std::uintptr_t, Texture> textures_;
+  std::uintptr_t next_ = 0;
+};
+
+// No NaN or infinity reached ImGui's vertex buffers this frame.
+bool AllVerticesFinite() {
+  const ImDrawData* dd = ImGui::GetDrawData();
+  for (int l = 0; l < dd->CmdListsCount; ++l)
+    for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
+      if (!std::isfinite(v.pos.x) || !std::isfinite(v.pos.y) || !std::isfinite(v.uv.x) || !std::isfinite(v.uv.y))
+        return false;
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("shell: every chapter and the Playground draw a heatmap and arcs for a real trace", "[shell]") {
@@ -121,25 +173,30 @@ TEST_CASE("shell: every chapter and the Playground draw a heatmap and arcs for a
   shell.SetFonts(ui.fonts());
   const ShellFrame f = FrameFor(s.request);
   REQUIRE(shell.chapter_count() == 9);
+  std::set<std::string> titles;
   for (int c : {1, 2, 3, 4, 5, 6, 7, 8, 0}) {
     shell.ui().chapter = c;
     int vertices = 0;
     for (int i = 0; i < 3; ++i) vertices = ui.Frame(shell, f);
     INFO("chapter " << c << " " << shell.ChapterTitle(c));
+    titles.insert(shell.ChapterTitle(c));
     CHECK(shell.ui().chapter == c);
-    CHECK(std::string(shell.ChapterTitle(c)).size() > 3);
+    CHECK(shell.layout().Find("sidebar." + std::to_string(c)) != nullptr);
     CHECK(shell.layout().Find("heatmap") != nullptr);
     CHECK(shell.layout().Find("arcs") != nullptr);
     CHECK(shell.layout().Find("sentence") != nullptr);
     CHECK(vertices > 1000);
   }
+  CHECK(titles.size() == 9);  // nine different titles: no chapter repeats another's
   CHECK(std::string(shell.ChapterTitle(2)) == "Scaled dot-product attention step by step");
   CHECK(std::string(shell.ChapterTitle(0)) == "Playground");
+  CHECK(std::string(shell.ChapterTitle(9)).empty());
 }
 
-TEST_CASE("shell: no trace yet, an error, and a trace with empty rows all draw without crashing", "[shell]") {
+TEST_CASE("shell: no trace yet, an error, and a trace with empty rows draw; empty rows show as masked, never NaN",
+          "[shell]") {
   HeadlessUi ui;
-  NullTextureService textures;
+  RecordingTextureService textures;
   Settings s;
   Shell shell(textures, s, TestKeys());
   shell.SetFonts(ui.fonts());
@@ -148,6 +205,7 @@ TEST_CASE("shell: no trace yet, an error, and a trace with empty rows all draw w
   for (int c = 0; c <= 8; ++c) {
     shell.ui().chapter = c;
     ui.Frame(shell, none);
+    CHECK(shell.layout().Find("heatmap") == nullptr);
   }
   ShellFrame err;
   err.trace_error = "text has 5000 tokens; the limit is 4096";
@@ -155,16 +213,57 @@ TEST_CASE("shell: no trace yet, an error, and a trace with empty rows all draw w
   ui.Frame(shell, err);
   CHECK(shell.layout().Find("heatmap") == nullptr);
 
-  // A sparse causal mask: every view must cope with many masked cells.
+  // No mask pattern leaves a query without any key (each allows the diagonal), so the
+  // empty rows are made here: queries 2 and 5 of a causal block-sparse trace may see
+  // nothing, and every head is recomputed by the engine's own head step.
   Request r = s.request;
   r.mask.pattern = MaskPattern::BlockSparse;
   r.mask.block = 3;
   r.mask.causal = true;
+  const std::vector<int> empty{2, 5};
   ShellFrame f = FrameFor(r);
+  auto t = std::make_shared<Trace>(*f.trace);
+  for (int q : empty) t->mask.row(q).setZero();
+  const float scale = 1.0f / std::sqrt(static_cast<float>(t->config.d_k));
+  for (LayerTrace& layer : t->layers)
+    for (HeadTrace& h : layer.heads) {
+      const KvHeadTrace& kv = layer.kv_heads[h.kv_head];
+      HeadSteps steps = ComputeHeadSteps(h.Q, kv.K, kv.V, t->mask, h.bias, scale, t->config.temperature);
+      h.scores = steps.scores;
+      h.logits = steps.logits;
+      h.weights = steps.weights;
+      h.output = steps.output;
+      h.empty_rows = steps.empty_rows;
+      REQUIRE(h.empty_rows == empty);
+      REQUIRE(h.weights.row(2).cwiseAbs().maxCoeff() == 0.0f);
+    }
+  f.trace = t;
+  f.generation = 2;
   for (int c = 0; c <= 8; ++c) {
+    INFO("chapter " << c);
     shell.ui().chapter = c;
     ui.Frame(shell, f);
+    ui.Frame(shell, f);
     CHECK(shell.layout().Find("heatmap") != nullptr);
+    CHECK(AllVerticesFinite());
+  }
+  // Chapter 1 colours the weights: the empty rows' texels are the masked grey, the others
+  // are not. (A shell of its own, so its heatmap's is the only N x N texture.)
+  RecordingTextureService one;
+  s.ui.chapter = 1;
+  Shell first(one, s, TestKeys());
+  first.SetFonts(ui.fonts());
+  ui.Frame(first, f);
+  ui.Frame(first, f);
+  const auto found = one.Find(t->n(), t->n());
+  REQUIRE(found.size() == 1);
+  const RecordingTextureService::Texture* tex = found[0];
+  for (int row = 0; row < t->n(); ++row) {
+    int grey = 0;
+    for (int c = 0; c < t->n(); ++c) grey += tex->At(row, c) == kMaskedCellColor;
+    INFO("row " << row);
+    if (row == 2 || row == 5) CHECK(grey == t->n());
+    else CHECK(grey < t->n());
   }
 }
 

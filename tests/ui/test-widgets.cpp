@@ -373,7 +373,7 @@ TEST_CASE("Heatmap max-pools when the matrix has more cells than pixels and says
 
 TEST_CASE("Heatmap survives masked rows, non-finite values and empty input", "[widgets][heatmap]") {
   ImGuiHarness h;
-  NullTextureService textures;
+  CountingTextureService textures;
   Heatmap heatmap(textures);
   HeatmapView view;
   const int n = 8;
@@ -389,11 +389,22 @@ TEST_CASE("Heatmap survives masked rows, non-finite values and empty input", "[w
   d.extras = {{"score", scores.data()}};
   HeatmapResult r;
   h.Frame([&] { r = heatmap.Draw("##hm", d, view, ImVec2(400, 400)); });
+  // The empty row and the NaN cell are drawn as masked; every other cell has its colour.
+  REQUIRE(textures.last_w == n);
+  REQUIRE(textures.last_h == n);
+  for (int row = 0; row < n; ++row)
+    for (int col = 0; col < n; ++col) {
+      const std::uint8_t* t = &textures.last_rgba[(row * n + col) * 4];
+      const bool grey = Rgb8{t[0], t[1], t[2]} == kMaskedCellColor;
+      INFO("cell " << row << ", " << col);
+      CHECK(grey == (row == 3 || (row == 5 && col == 5)));
+    }
   // Hover the masked row and the NaN cell: tooltips must build without trouble.
   for (auto [row, col] : {std::pair{3, 2}, std::pair{5, 5}}) {
     h.MoveTo(CellCentre(r, n, n, row, col));
     h.Frame([&] { r = heatmap.Draw("##hm", d, view, ImVec2(400, 400)); });
     CHECK(r.hovered_row == row);
+    CHECK(r.hovered_col == col);
   }
   HeatmapData empty;
   h.Frame([&] { r = heatmap.Draw("##empty", empty, view); });

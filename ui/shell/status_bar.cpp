@@ -52,6 +52,7 @@ void Shell::DrawStatusBar(const ShellFrame& frame) {
   dl->AddText(ImVec2(p.x + fs, ty), pal.text_dim, s.c_str());
   dl->PopClipRect();
   ImGui::Dummy(ImVec2(w, h));
+  layout_.AddLastItem("status_bar");
 }
 
 }  // namespace attnviz::ui

@@ -1,20 +1,23 @@
-// Engine: the forward pass of SPEC.md with every intermediate kept.
+// Engine: the forward pass of SPEC.md, keeping what every view needs.
 //
 // Per layer:  X = source.AttentionInput(residual)                     (N, D)
 //             per kv head g: K_g = X W_k + b_k, V_g = X W_v + b_v     (N, dk)
 //             per query head h: Q_h = X W_q + b_q                      (N, dk)
-//             RoPE on Q_h and K_g, ALiBi bias per head, mask, softmax
+//             RoPE on Q_h and K_g
+//             outputs and row log-sum-exps of every head at once
+//               (ComputeAttentionBatch: mask, ALiBi, scale, temperature)
 //             concat (N, H dk) W_o + b_o -> output (N, D)
 //             residual = source.NextResidual(residual, output)
+// The per-head N x N matrices are not computed here: Trace::Matrix computes
+// the one a view shows, when it shows it (core/trace.h).
 #include "core/engine.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
+#include <limits>
 #include <string>
-#include <thread>
 
-#include "core/attention/head.h"
+#include "core/attention/attention_batch.h"
 #include "core/attention/mask.h"
 #include "core/attention/positional.h"
 #include "core/limits.h"
@@ -31,38 +34,28 @@ std::string SourceKey(const Request& r) {
 
 // Grouped-query attention from a model with `native` kv heads: group g of the
 // requested G mean-pools native heads [g*native/G, (g+1)*native/G) (Ainslie et al. 2023).
-std::vector<KvHeadWeights> PoolKvHeads(const std::vector<KvHeadWeights>& native, int groups) {
-  const int per = static_cast<int>(native.size()) / groups;
-  if (per == 1) return native;
-  std::vector<KvHeadWeights> pooled(groups);
+// Without pooling the trace points at the source's own weights (no copy).
+std::shared_ptr<const LayerWeights> EffectiveWeights(const std::shared_ptr<const WeightSource>& source, int layer,
+                                                     int groups) {
+  const LayerWeights& w = source->Layer(layer);
+  const int per = static_cast<int>(w.kv_heads.size()) / groups;
+  if (per == 1) return std::shared_ptr<const LayerWeights>(source, &w);  // aliasing: keeps the source alive
+  auto pooled = std::make_shared<LayerWeights>();
+  pooled->q_heads = w.q_heads;
+  pooled->W_o = w.W_o;
+  pooled->b_o = w.b_o;
+  pooled->kv_heads.resize(groups);
   for (int g = 0; g < groups; ++g) {
-    KvHeadWeights& p = pooled[g];
-    p = native[g * per];
+    KvHeadWeights& p = pooled->kv_heads[g];
+    p = w.kv_heads[g * per];
     for (int k = 1; k < per; ++k) {
-      const KvHeadWeights& n = native[g * per + k];
+      const KvHeadWeights& n = w.kv_heads[g * per + k];
       p.W_k += n.W_k; p.b_k += n.b_k; p.W_v += n.W_v; p.b_v += n.b_v;
     }
     const float inv = 1.0f / static_cast<float>(per);
     p.W_k *= inv; p.b_k *= inv; p.W_v *= inv; p.b_v *= inv;
   }
   return pooled;
-}
-
-// Runs fn(i) for i in [0, count) on up to hardware_concurrency threads. Heads
-// are independent, and a trace at N = 4096 is dominated by per-head N^2 work.
-template <class Fn>
-void ParallelFor(int count, Fn fn) {
-  const int threads = std::max(1, std::min<int>(count, static_cast<int>(std::thread::hardware_concurrency())));
-  if (threads <= 1 || count <= 1) {
-    for (int i = 0; i < count; ++i) fn(i);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      for (int i = t; i < count; i += threads) fn(i);
-    });
-  for (auto& th : pool) th.join();
 }
 
 void CheckShape(const Request& r, const ModelShape& shape) {
@@ -81,37 +74,87 @@ void CheckShape(const Request& r, const ModelShape& shape) {
   }
 }
 
-}  // namespace
-
-std::size_t EstimateTraceBytes(int n, int d_model, int heads, int kv_heads, int layers) {
-  const std::size_t nn = static_cast<std::size_t>(n) * n;
-  const std::size_t dk = d_model / std::max(1, heads);
-  const std::size_t per_head = 4 * nn * sizeof(float) + 2 * n * dk * sizeof(float);
-  const std::size_t per_kv = 2 * n * dk * sizeof(float);
-  const std::size_t per_layer = heads * per_head + kv_heads * per_kv + 3 * std::size_t(n) * d_model * sizeof(float);
-  return nn + layers * per_layer;
+// Projects X through the layer's weights into Q (per query head) and K, V (per kv head).
+void Project(const Mat& X, const LayerWeights& w, bool rope, LayerTrace& lt) {
+  const int H = static_cast<int>(w.q_heads.size()), G = static_cast<int>(w.kv_heads.size());
+  lt.kv_heads.resize(G);
+  for (int g = 0; g < G; ++g) {
+    KvHeadTrace& k = lt.kv_heads[g];
+    k.K.noalias() = X * w.kv_heads[g].W_k;
+    k.K.rowwise() += w.kv_heads[g].b_k;
+    k.V.noalias() = X * w.kv_heads[g].W_v;
+    k.V.rowwise() += w.kv_heads[g].b_v;
+    if (rope) ApplyRope(k.K);
+  }
+  lt.heads.resize(H);
+  for (int h = 0; h < H; ++h) {
+    HeadTrace& ht = lt.heads[h];
+    ht.Q.noalias() = X * w.q_heads[h].W_q;
+    ht.Q.rowwise() += w.q_heads[h].b_q;
+    if (rope) ApplyRope(ht.Q);
+  }
 }
 
-TracePtr RunTraceWith(const Request& r, const WeightSource& source) {
-  ValidateRequest(r);
-  const ModelShape shape = source.Shape();
-  CheckShape(r, shape);
-  if (r.positional == Positional::Learned && !shape.has_learned_positions)
-    throw InputError("positional 'learned' needs a model with learned position embeddings (a GPT-2 checkpoint)");
+// Refuses an oversized random model before its weights are drawn (48 layers
+// of d_model 1024 take seconds to generate; the refusal should not).
+void CheckRandomBudget(const Request& r) {
+  if (r.model != "random") return;
+  const std::size_t n = TokenizeWords(r.text).size();
+  const std::size_t bytes = EstimateTraceBytes(static_cast<int>(std::min<std::size_t>(n, kMaxTokens)), r.d_model,
+                                               r.heads, r.kv_heads, r.layers);
+  if (n <= static_cast<std::size_t>(kMaxTokens) && bytes > kMaxTraceBytes)
+    throw InputError("a trace of " + std::to_string(n) + " tokens x " + std::to_string(r.heads) + " heads x " +
+                     std::to_string(r.layers) + " layers needs " + std::to_string(bytes >> 20) + " MiB; the limit is " +
+                     std::to_string(kMaxTraceBytes >> 20) + " MiB: shorten the text or use fewer heads/layers");
+}
 
+}  // namespace
+
+std::vector<Token> TokenizeChecked(const WeightSource& source, const std::string& text) {
+  std::vector<Token> tokens = source.Tokenize(text);
+  if (tokens.empty()) {
+    throw InputError(text.empty() ? "text is empty: type a sentence (at least one token)"
+                                  : "text has no tokens (only whitespace): type a sentence");
+  }
+  if (tokens.size() > static_cast<std::size_t>(kMaxTokens)) {
+    throw InputError("text has " + std::to_string(tokens.size()) + " tokens; the limit is " + std::to_string(kMaxTokens) +
+                     " (the most a view can show exactly)");
+  }
+  return tokens;
+}
+
+std::size_t EstimateTraceBytes(int n, int d_model, int heads, int kv_heads, int layers) {
+  // What a trace stores: the mask (N^2 bytes), per layer the input, concat and
+  // output (N x D each), per query head Q, output and lse, per kv head K and V.
+  const std::size_t N = n, dk = d_model / std::max(1, heads), f = sizeof(float);
+  const std::size_t per_layer = 3 * N * d_model * f + heads * (2 * N * dk + N) * f + kv_heads * 2 * N * dk * f;
+  return N * N + layers * per_layer;
+}
+
+TracePtr RunTraceWith(const Request& request, std::shared_ptr<const WeightSource> source, const CancelToken* cancel) {
+  ValidateRequest(request);
+  const ModelShape shape = source->Shape();
+  CheckShape(request, shape);
+  Request r = request;
   auto trace = std::make_shared<Trace>();
   Trace& t = *trace;
+  // A trained model brings its own positions and its own causality.
+  if (shape.has_learned_positions) {
+    if (r.positional != Positional::Learned && r.positional != Positional::Sinusoidal)
+      t.notes.push_back("positional '" + std::string(ToString(r.positional)) + "' does not apply to " + shape.name +
+                        ": it was trained with learned position embeddings");
+    r.positional = Positional::Learned;
+  } else if (r.positional == Positional::Learned) {
+    throw InputError("positional 'learned' needs a model with learned position embeddings (a GPT-2 checkpoint)");
+  }
+  if (shape.causal && !r.mask.causal) {
+    t.notes.push_back(shape.name + " was trained causal: every pattern is ANDed with the causal mask");
+    r.mask.causal = true;
+  }
+
   t.text = r.text;
-  t.tokens = source.Tokenize(r.text);
+  t.tokens = TokenizeChecked(*source, r.text);
   const int n = t.n();
-  if (n == 0) {
-    throw InputError(r.text.empty() ? "text is empty: type a sentence (at least one token)"
-                                    : "text has no tokens (only whitespace): type a sentence");
-  }
-  if (n > kMaxTokens) {
-    throw InputError("text has " + std::to_string(n) + " tokens; the limit is " + std::to_string(kMaxTokens) +
-                     " (a trace keeps four N x N matrices per head)");
-  }
   const int layers = shape.layers;
   const int H = shape.heads, G = r.kv_heads, dk = shape.d_k, D = shape.d_model;
   const std::size_t bytes = EstimateTraceBytes(n, D, H, G, layers);
@@ -121,6 +164,7 @@ TracePtr RunTraceWith(const Request& r, const WeightSource& source) {
                      " MiB; the limit is " + std::to_string(kMaxTraceBytes >> 20) + " MiB: shorten the text or use fewer heads/layers");
   }
 
+  t.source = source;
   t.config.model = shape.name;
   t.config.d_model = D;
   t.config.heads = H;
@@ -149,80 +193,76 @@ TracePtr RunTraceWith(const Request& r, const WeightSource& source) {
                       " heads are mean-pooled (" + std::to_string(H) + " query heads share " + std::to_string(G) + " key/value heads)");
 
   t.mask = BuildMask(ms, n);
+  std::vector<int> empty_rows;
   for (int i = 0; i < n; ++i)
-    if (!(t.mask.row(i).array() != 0).any()) {  // (a uint8 sum would wrap at 256)
-      t.notes.push_back("some queries may attend to no key under this mask; their weights and outputs are zero");
-      break;
-    }
+    if (!(t.mask.row(i).array() != 0).any()) empty_rows.push_back(i);  // (a uint8 sum would wrap at 256)
+  if (!empty_rows.empty())
+    t.notes.push_back("some queries may attend to no key under this mask; their weights and outputs are zero");
 
   // Residual stream: token embeddings plus absolute positions (if any).
-  Mat residual = source.Embed(t.tokens);
+  Mat residual = source->Embed(t.tokens);
   if (r.positional == Positional::Sinusoidal) t.positional_encoding = SinusoidalEncoding(n, D);
-  if (r.positional == Positional::Learned) t.positional_encoding = source.LearnedPositions(n);
+  if (r.positional == Positional::Learned) t.positional_encoding = source->LearnedPositions(n);
   if (t.positional_encoding.size() != 0) residual += t.positional_encoding;
 
   const float scale_factor = r.scale ? 1.0f / std::sqrt(static_cast<float>(dk)) : 1.0f;
   const std::vector<float> slopes = r.positional == Positional::Alibi ? AlibiSlopes(H) : std::vector<float>(H, 0.0f);
-  const Mat zero_bias = Mat::Zero(n, n);
 
   t.layers.resize(layers);
   for (int l = 0; l < layers; ++l) {
-    const LayerWeights& w = source.Layer(l);
+    ThrowIfCancelled(cancel);
     LayerTrace& lt = t.layers[l];
-    lt.input = source.AttentionInput(l, residual);
-    const Mat& X = lt.input;
+    lt.weights = EffectiveWeights(source, l, G);
+    const LayerWeights& w = *lt.weights;
+    lt.input = source->AttentionInput(l, residual);
+    Project(lt.input, w, r.positional == Positional::Rope, lt);
 
-    const std::vector<KvHeadWeights> kv = PoolKvHeads(w.kv_heads, G);
-    lt.kv_heads.resize(G);
-    for (int g = 0; g < G; ++g) {
-      KvHeadTrace& k = lt.kv_heads[g];
-      k.W_k = kv[g].W_k; k.b_k = kv[g].b_k; k.W_v = kv[g].W_v; k.b_v = kv[g].b_v;
-      k.K = (X * k.W_k).rowwise() + k.b_k;
-      k.V = (X * k.W_v).rowwise() + k.b_v;
-      if (r.positional == Positional::Rope) ApplyRope(k.K);
-    }
-
-    lt.heads.resize(H);
-    std::atomic<bool> overflow{false};
-    ParallelFor(H, [&](int h) {
+    AttentionBatch batch;
+    batch.n = n;
+    batch.d_k = batch.d_v = dk;
+    batch.mask = ms;
+    batch.scale = scale_factor;
+    batch.temperature = r.temperature;
+    batch.alibi_slope = slopes;
+    for (int h = 0; h < H; ++h) {
       HeadTrace& ht = lt.heads[h];
-      const QueryHeadWeights& qw = w.q_heads[h];
       ht.kv_head = h / (H / G);
-      ht.role = qw.role;
-      ht.W_q = qw.W_q;
-      ht.b_q = qw.b_q;
-      ht.Q = (X * ht.W_q).rowwise() + ht.b_q;
-      if (r.positional == Positional::Rope) ApplyRope(ht.Q);
+      ht.role = w.q_heads[h].role;
       ht.alibi_slope = slopes[h];
-      ht.bias = r.positional == Positional::Alibi ? AlibiBias(n, slopes[h]) : zero_bias;
-      const KvHeadTrace& k = lt.kv_heads[ht.kv_head];
-      HeadSteps steps = ComputeHeadSteps(ht.Q, k.K, k.V, t.mask, ht.bias, scale_factor, r.temperature);
-      ht.scores = std::move(steps.scores);
-      ht.logits = std::move(steps.logits);
-      ht.weights = std::move(steps.weights);
-      ht.output = std::move(steps.output);
-      ht.empty_rows = std::move(steps.empty_rows);
-      if (!steps.finite || !ht.Q.allFinite()) overflow = true;
-    });
+      ht.empty_rows = empty_rows;
+      ht.output.resize(n, dk);
+      ht.lse.resize(n);
+      const KvHeadTrace& kv = lt.kv_heads[ht.kv_head];
+      batch.q.push_back(ht.Q.data());
+      batch.k.push_back(kv.K.data());
+      batch.v.push_back(kv.V.data());
+      batch.out.push_back(ht.output.data());
+      batch.lse.push_back(ht.lse.data());
+    }
+    const bool finite = ComputeAttentionBatch(batch, AttentionOptions{}, cancel);
 
     lt.concat.resize(n, H * dk);
     for (int h = 0; h < H; ++h) lt.concat.middleCols(h * dk, dk) = lt.heads[h].output;
-    lt.W_o = w.W_o;
-    lt.b_o = w.b_o;
-    lt.output = (lt.concat * lt.W_o).rowwise() + lt.b_o;
-    bool kv_finite = lt.input.allFinite();
-    for (const KvHeadTrace& k : lt.kv_heads) kv_finite = kv_finite && k.K.allFinite() && k.V.allFinite();
-    if (overflow || !kv_finite || !lt.output.allFinite()) {
+    lt.output.noalias() = lt.concat * w.W_o;
+    lt.output.rowwise() += w.b_o;
+    bool all_finite = finite && lt.input.allFinite() && lt.output.allFinite();
+    for (const HeadTrace& ht : lt.heads) all_finite = all_finite && ht.Q.allFinite();
+    for (const KvHeadTrace& k : lt.kv_heads) all_finite = all_finite && k.K.allFinite() && k.V.allFinite();
+    if (!all_finite) {
       throw InputError("the values overflowed float range in layer " + std::to_string(l) +
                        "; the inputs or weights are too large to compute exactly");
     }
-    if (l + 1 < layers) residual = source.NextResidual(l, residual, lt.output);
+    // The residual after the last layer is needed only to predict the next token.
+    if (l + 1 < layers || shape.vocab_size > 0) residual = source->NextResidual(l, residual, lt.output);
   }
+  ThrowIfCancelled(cancel);
+  if (shape.vocab_size > 0) t.next_token = source->PredictNext(residual, 10);
   return trace;
 }
 
-TracePtr Engine::Run(const Request& r) {
+TracePtr Engine::Run(const Request& r, const CancelToken* cancel) {
   ValidateRequest(r);
+  CheckRandomBudget(r);
   std::shared_ptr<const WeightSource> source;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -233,12 +273,24 @@ TracePtr Engine::Run(const Request& r) {
     }
     source = cached_source_;
   }
-  return RunTraceWith(r, *source);
+  return RunTraceWith(r, std::move(source), cancel);
+}
+
+std::shared_ptr<const WeightSource> Engine::Source(const Request& r) {
+  ValidateRequest(r);
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string key = SourceKey(r);
+  if (key != cached_key_ || !cached_source_) {
+    cached_source_ = MakeWeightSource(r);
+    cached_key_ = key;
+  }
+  return cached_source_;
 }
 
 TracePtr RunTrace(const Request& r) {
   ValidateRequest(r);
-  return RunTraceWith(r, *MakeWeightSource(r));
+  CheckRandomBudget(r);
+  return RunTraceWith(r, MakeWeightSource(r));
 }
 
 }  // namespace attnviz

@@ -1,11 +1,29 @@
 // Trace: every intermediate of SPEC.md for one request, immutable once built.
 // Views receive `std::shared_ptr<const Trace>`; a view never half-sees an update.
 // Shapes use N = tokens, D = d_model, H = query heads, G = kv heads, dk = d_v = head dim.
+//
+// What is stored and what is computed on demand. A trace keeps what is O(N·D):
+// each head's Q and output, each kv head's K and V, the layer's input and
+// output, and per query row the log-sum-exp of its allowed logits (what
+// FlashAttention keeps for its backward pass). The per-head N x N matrices
+// (scores, bias, logits, weights) are not stored: at N = 4096 with 8 heads they
+// would be 2 GiB, and a view shows one head at a time. They are recomputed from
+// Q, K and the mask exactly as the reference (ComputeHeadSteps) computes them:
+//   - Matrix(layer, head, which): the whole matrix, cached (bounded LRU, shared
+//     between threads), for the heatmap on screen and for exports;
+//   - MatrixRows(...): any block of rows without caching (streaming: JSON,
+//     pooled thumbnails);
+//   - WeightsColumn(...): one key's column of the weights in O(N dk), using the
+//     stored log-sum-exp (the arcs into a hovered key).
+// Weights are shared, never copied: LayerTrace::weights points at the model's
+// own LayerWeights (or at the mean-pooled ones when G < the model's kv heads).
 #pragma once
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/model/layer_weights.h"
 #include "core/request.h"
 #include "core/text/tokenizer.h"
 #include "core/types.h"
@@ -28,10 +46,6 @@ struct TraceConfig {
 
 // One key/value head, shared by H/G query heads (grouped-query attention).
 struct KvHeadTrace {
-  Mat W_k;     // (D, dk)  after mean-pooling when G < the model's native kv heads
-  RowVec b_k;  // (dk)
-  Mat W_v;     // (D, dk)
-  RowVec b_v;  // (dk)
   Mat K;       // (N, dk)  input W_k + b_k, then RoPE when RoPE is on
   Mat V;       // (N, dk)  input W_v + b_v
 };
@@ -39,26 +53,29 @@ struct KvHeadTrace {
 struct HeadTrace {
   int kv_head = 0;        // g = floor(h / (H/G))
   std::string role;       // built-in model: what the head was designed for, e.g. "previous-token"
-  Mat W_q;                // (D, dk)
-  RowVec b_q;             // (dk)
-  Mat Q;                  // (N, dk)  after RoPE when RoPE is on
-  Mat scores;             // (N, N)   raw Q_i . K_j, for every pair (also masked ones)
-  Mat bias;               // (N, N)   ALiBi -m_h |i-j|, zeros otherwise
-  Mat logits;             // (N, N)   (s*scores + bias) / T where allowed; 0 where masked (see Trace::mask)
-  Mat weights;            // (N, N)   softmax over allowed keys; exactly 0 where masked
+  float alibi_slope = 0;  // m_h when positional is ALiBi, else 0
+  Mat Q;                  // (N, dk)  input W_q + b_q, after RoPE when RoPE is on
   Mat output;             // (N, dk)  weights V
+  RowVec lse;             // (N)      log sum_j exp(logits[i, j]) over allowed j; -inf for empty rows
   std::vector<int> empty_rows;  // queries with no allowed key: all-zero weights and output
-  float alibi_slope = 0;  // m_h when positional is ALiBi
 };
 
 struct LayerTrace {
+  std::shared_ptr<const LayerWeights> weights;  // the weights this layer used (after GQA pooling: G kv heads)
   Mat input;                         // (N, D)  what Q, K and V are projected from
   std::vector<HeadTrace> heads;      // H
   std::vector<KvHeadTrace> kv_heads; // G
   Mat concat;                        // (N, H*dk) [output_0 ... output_{H-1}]
-  Mat W_o;                           // (H*dk, D)
-  RowVec b_o;                        // (D)
   Mat output;                        // (N, D)  concat W_o + b_o
+
+  const Mat& W_q(int h) const { return weights->q_heads[h].W_q; }         // (D, dk)
+  const RowVec& b_q(int h) const { return weights->q_heads[h].b_q; }      // (dk)
+  const Mat& W_k(int g) const { return weights->kv_heads[g].W_k; }        // (D, dk)
+  const RowVec& b_k(int g) const { return weights->kv_heads[g].b_k; }     // (dk)
+  const Mat& W_v(int g) const { return weights->kv_heads[g].W_v; }        // (D, dk)
+  const RowVec& b_v(int g) const { return weights->kv_heads[g].b_v; }     // (dk)
+  const Mat& W_o() const { return weights->W_o; }                         // (H*dk, D)
+  const RowVec& b_o() const { return weights->b_o; }                      // (D)
 };
 
 // One candidate for the token after the text (loaded models with a vocabulary).
@@ -67,6 +84,16 @@ struct NextToken {
   std::string text;      // its bytes (may be part of a UTF-8 character for byte-level BPE)
   float prob = 0;        // softmax of the final logits
 };
+
+// The per-head (N, N) matrices a view can ask for (SPEC "Logits, masks, weights").
+enum class HeadMatrix {
+  Scores,   // Q_i . K_j for every pair, masked ones too
+  Bias,     // ALiBi -m_h |i - j|, zeros otherwise
+  Logits,   // (s * scores + bias) / T where allowed; 0 where masked (the mask says which are real)
+  Weights,  // softmax over allowed keys (max-subtracted); exactly 0 where masked
+};
+
+using MatPtr = std::shared_ptr<const Mat>;
 
 struct Trace {
   std::string text;
@@ -77,12 +104,31 @@ struct Trace {
   std::vector<LayerTrace> layers;
   std::vector<std::string> notes;    // things a person should know, e.g. "globals 9 >= N ignored"
   std::vector<NextToken> next_token; // the 10 most likely next tokens (models with a vocabulary), else empty
+  std::shared_ptr<const void> source;// keeps the weight source (and so LayerTrace::weights) alive
+
+  Trace();
+  ~Trace();
+  Trace(const Trace&) = delete;      // a trace is built once and shared; cached matrices are keyed by its address
+  Trace& operator=(const Trace&) = delete;
 
   int n() const { return static_cast<int>(tokens.size()); }
   const KvHeadTrace& KvOf(int layer, int head) const {
     const LayerTrace& l = layers[layer];
     return l.kv_heads[l.heads[head].kv_head];
   }
+
+  // [SECTION] Per-head N x N matrices, computed on demand (see the top of this file)
+  // The whole (N, N) matrix; cached, thread-safe. Computing one takes about one
+  // head's share of the trace's time (a few ms at N = 1024, ~50 ms at 4096).
+  MatPtr Matrix(int layer, int head, HeadMatrix which) const;
+  // Rows [row0, row0 + rows) into out (rows x N, row-major); not cached.
+  void MatrixRows(int layer, int head, HeadMatrix which, int row0, int rows, float* out) const;
+  // out[i] = weights[i, key] for every query i (N); O(N dk) from the stored lse.
+  void WeightsColumn(int layer, int head, int key, float* out) const;
+  // Bytes of this trace's matrices in the cache now, and the most the cache
+  // keeps for all traces together (tests, --frame-stats).
+  std::size_t CachedMatrixBytes() const;
+  static std::size_t MatrixCacheBudget();
 };
 
 using TracePtr = std::shared_ptr<const Trace>;

@@ -4,10 +4,12 @@
 // identical float ("exact to the last digit").
 #include "core/trace_json.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace attnviz {
 namespace {
@@ -68,6 +70,29 @@ class JsonOut {
     }
     Raw("]");
   }
+  // A per-head N x N matrix, computed block by block while it is written, so
+  // no N x N matrix is held (a trace at N = 4096 writes 8 heads x 4 of them).
+  void HeadMatrixRows(const Trace& t, int layer, int head, HeadMatrix which, const MaskMat* null_where_zero) {
+    const int n = t.n();
+    constexpr int kBlock = 64;
+    std::vector<float> block(static_cast<std::size_t>(kBlock) * n);
+    Raw("[");
+    for (int r0 = 0; r0 < n; r0 += kBlock) {
+      const int rows = std::min(kBlock, n - r0);
+      t.MatrixRows(layer, head, which, r0, rows, block.data());
+      for (int a = 0; a < rows; ++a) {
+        const int i = r0 + a;
+        Raw(i ? ",[" : "[");
+        for (int j = 0; j < n; ++j) {
+          if (j) buf_ += ',';
+          if (null_where_zero && (*null_where_zero)(i, j) == 0) Raw("null");
+          else Float(block[static_cast<std::size_t>(a) * n + j]);
+        }
+        Raw("]");
+      }
+    }
+    Raw("]");
+  }
   void Vector(const RowVec& v) {
     Raw("[");
     for (int i = 0; i < v.size(); ++i) {
@@ -122,26 +147,28 @@ void WriteConfig(JsonOut& j, const Trace& t) {
   j.Raw("}}");
 }
 
-void WriteHead(JsonOut& j, const Trace& t, const LayerTrace& l, const HeadTrace& h) {
+void WriteHead(JsonOut& j, const Trace& t, int layer, int head) {
+  const LayerTrace& l = t.layers[layer];
+  const HeadTrace& h = l.heads[head];
   const KvHeadTrace& kv = l.kv_heads[h.kv_head];
   j.Raw("{");
   j.Key("kv_head"); j.Int(h.kv_head);
   j.Raw(","); j.Key("role"); j.String(h.role);
   if (t.config.positional == Positional::Alibi) { j.Raw(","); j.Key("alibi_slope"); j.Float(h.alibi_slope); }
-  j.Raw(","); j.Key("W_q"); j.Matrix(h.W_q);
-  j.Raw(","); j.Key("b_q"); j.Vector(h.b_q);
-  j.Raw(","); j.Key("W_k"); j.Matrix(kv.W_k);
-  j.Raw(","); j.Key("b_k"); j.Vector(kv.b_k);
-  j.Raw(","); j.Key("W_v"); j.Matrix(kv.W_v);
-  j.Raw(","); j.Key("b_v"); j.Vector(kv.b_v);
+  j.Raw(","); j.Key("W_q"); j.Matrix(l.W_q(head));
+  j.Raw(","); j.Key("b_q"); j.Vector(l.b_q(head));
+  j.Raw(","); j.Key("W_k"); j.Matrix(l.W_k(h.kv_head));
+  j.Raw(","); j.Key("b_k"); j.Vector(l.b_k(h.kv_head));
+  j.Raw(","); j.Key("W_v"); j.Matrix(l.W_v(h.kv_head));
+  j.Raw(","); j.Key("b_v"); j.Vector(l.b_v(h.kv_head));
   j.Raw(","); j.Key("Q"); j.Matrix(h.Q);
   j.Raw(","); j.Key("K"); j.Matrix(kv.K);
   j.Raw(","); j.Key("V"); j.Matrix(kv.V);
-  j.Raw(","); j.Key("scores"); j.Matrix(h.scores);
-  j.Raw(","); j.Key("bias"); j.Matrix(h.bias);
+  j.Raw(","); j.Key("scores"); j.HeadMatrixRows(t, layer, head, HeadMatrix::Scores, nullptr);
+  j.Raw(","); j.Key("bias"); j.HeadMatrixRows(t, layer, head, HeadMatrix::Bias, nullptr);
   j.Raw(","); j.Key("mask"); j.Mask(t.mask);
-  j.Raw(","); j.Key("logits"); j.Matrix(h.logits, &t.mask);
-  j.Raw(","); j.Key("weights"); j.Matrix(h.weights);
+  j.Raw(","); j.Key("logits"); j.HeadMatrixRows(t, layer, head, HeadMatrix::Logits, &t.mask);
+  j.Raw(","); j.Key("weights"); j.HeadMatrixRows(t, layer, head, HeadMatrix::Weights, nullptr);
   j.Raw(","); j.Key("output"); j.Matrix(h.output);
   j.Raw(","); j.Key("empty_rows"); j.Raw("[");
   for (std::size_t i = 0; i < h.empty_rows.size(); ++i) { if (i) j.Raw(","); j.Int(h.empty_rows[i]); }
@@ -184,15 +211,28 @@ void WriteTraceJson(std::ostream& out, const Trace& t, int layer) {
     j.Raw(","); j.Key("heads"); j.Raw("[");
     for (std::size_t h = 0; h < l.heads.size(); ++h) {
       if (h) j.Raw(",");
-      WriteHead(j, t, l, l.heads[h]);
+      WriteHead(j, t, li, static_cast<int>(h));
     }
     j.Raw("]");
-    j.Raw(","); j.Key("W_o"); j.Matrix(l.W_o);
-    j.Raw(","); j.Key("b_o"); j.Vector(l.b_o);
+    j.Raw(","); j.Key("W_o"); j.Matrix(l.W_o());
+    j.Raw(","); j.Key("b_o"); j.Vector(l.b_o());
     j.Raw(","); j.Key("output"); j.Matrix(l.output);
     j.Raw("}");
   }
-  j.Raw("]}\n");
+  j.Raw("]");
+  if (!t.next_token.empty()) {
+    j.Raw(","); j.Key("next_token"); j.Raw("[");
+    for (std::size_t i = 0; i < t.next_token.size(); ++i) {
+      const NextToken& nt = t.next_token[i];
+      j.Raw(i ? ",{" : "{");
+      j.Key("id"); j.Int(nt.id);
+      j.Raw(","); j.Key("text"); j.String(nt.text);
+      j.Raw(","); j.Key("prob"); j.Float(nt.prob);
+      j.Raw("}");
+    }
+    j.Raw("]");
+  }
+  j.Raw("}\n");
 }
 
 }  // namespace attnviz

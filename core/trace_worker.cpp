@@ -17,6 +17,7 @@ void TraceWorker::Post(const Request& r) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     pending_ = r;  // replaces any request not yet started: only the newest matters
+    if (busy_) running_.Cancel();  // and the one computing is superseded
   }
   cv_.notify_all();
 }
@@ -34,6 +35,11 @@ std::string TraceWorker::LatestError() const {
 bool TraceWorker::Busy() const {
   std::lock_guard<std::mutex> lock(mu_);
   return busy_ || pending_.has_value();
+}
+
+long TraceWorker::CancelledCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return cancelled_;
 }
 
 unsigned long TraceWorker::Generation() const {
@@ -56,13 +62,23 @@ void TraceWorker::Loop() {
       r = std::move(*pending_);
       pending_.reset();
       busy_ = true;
+      running_ = CancelToken();
     }
     TracePtr trace;
     std::string error;
+    bool cancelled = false;
     try {
-      trace = engine_.Run(r);
+      trace = engine_.Run(r, &running_);
+    } catch (const Cancelled&) {
+      cancelled = true;
     } catch (const std::exception& e) {
       error = e.what();
+    }
+    if (cancelled) {  // a newer request is pending: publish nothing, go on with it
+      std::lock_guard<std::mutex> lock(mu_);
+      ++cancelled_;
+      busy_ = false;
+      continue;
     }
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -1,6 +1,9 @@
-// TraceWorker: computes traces off the caller's thread. The caller posts the
-// latest Request; the worker computes only the newest one (stale requests are
-// skipped), and the last complete trace stays readable until the next is ready.
+// TraceWorker: computes the window's main trace off the caller's thread. The
+// caller posts the latest Request; the worker computes only the newest one:
+// a request not yet started is replaced, and the one computing is cancelled
+// (the engine stops within a block of work), so an edit at N = 4096 never waits
+// for a trace nobody will see. The last complete trace stays readable until
+// the next is ready; an error keeps it.
 #pragma once
 #include <condition_variable>
 #include <mutex>
@@ -29,6 +32,8 @@ class TraceWorker {
   void Wait();
   // Incremented each time a trace or an error is published.
   unsigned long Generation() const;
+  // Traces abandoned because a newer request arrived while they computed.
+  long CancelledCount() const;
 
  private:
   void Loop();
@@ -38,6 +43,8 @@ class TraceWorker {
   std::condition_variable done_cv_;
   std::optional<Request> pending_;
   bool busy_ = false;
+  CancelToken running_;               // of the request computing now
+  long cancelled_ = 0;
   bool stop_ = false;
   TracePtr latest_;
   std::string error_;

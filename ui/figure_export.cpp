@@ -26,6 +26,7 @@ std::string DefaultExportDirectory() {
 
 std::string ExportHeatmapPng(const ExportableHeatmap& h, const Trace& trace, const std::string& dir,
                              std::string* error) {
+  if (h.make_figure) return ExportFigurePng(h.make_figure(), h.slug, dir, error);
   HeatmapFigure f;
   f.values = h.values;
   f.rows = h.rows;
@@ -40,6 +41,10 @@ std::string ExportHeatmapPng(const ExportableHeatmap& h, const Trace& trace, con
   f.vmax = h.scale.vmax;
   f.colorbar_caption = h.value_name;
 
+  return ExportFigurePng(Figure{f}, h.slug, dir, error);
+}
+
+std::string ExportFigurePng(const Figure& figure, const std::string& slug, const std::string& dir, std::string* error) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
@@ -51,12 +56,12 @@ std::string ExportHeatmapPng(const ExportableHeatmap& h, const Trace& trace, con
   std::tm tm{};
   localtime_r(&now, &tm);
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-  const std::string base = (std::filesystem::path(dir) / ("attnviz-" + h.slug + "-" + stamp)).string();
+  const std::string base = (std::filesystem::path(dir) / ("attnviz-" + slug + "-" + stamp)).string();
   for (int k = 1; k < 100; ++k) {
     const std::string path = k == 1 ? base + ".png" : base + "-" + std::to_string(k) + ".png";
     if (std::filesystem::exists(path, ec)) continue;
     try {
-      return WriteFigure(Figure{f}, RenderOptions{}, path, /*overwrite=*/false);
+      return WriteFigure(figure, RenderOptions{}, path, /*overwrite=*/false);
     } catch (const FigureError& e) {
       *error = e.what();
       return {};

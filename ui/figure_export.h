@@ -21,5 +21,7 @@ std::string DefaultExportDirectory();
 // one line in *error.
 std::string ExportHeatmapPng(const ExportableHeatmap& h, const Trace& trace, const std::string& dir,
                              std::string* error);
+// Any core figure the same way (dir/attnviz-<slug>-<stamp>.png).
+std::string ExportFigurePng(const Figure& figure, const std::string& slug, const std::string& dir, std::string* error);
 
 }  // namespace attnviz::ui

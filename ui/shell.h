@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/compute/compute_service.h"
 #include "core/request.h"
 #include "core/trace.h"
 #include "ui/chapters/chapter.h"
@@ -77,8 +78,13 @@ class Shell {
   // the current directory. Exposed so the app and tests agree.
   static std::string ExportDirectory();
 
-  // True while something on screen moves by itself (toasts fading).
-  bool Animating() const { return notes_.Animating(); }
+  // True while something on screen moves by itself (toasts fading) or a
+  // chapter's computation is under way (its result appears when it lands).
+  bool Animating() const { return notes_.Animating() || compute_.Busy(); }
+  // A chapter's computation is under way (screenshots wait for it).
+  bool ComputeBusy() const { return compute_.Busy(); }
+  // Blocks until the chapters' computations are done (tests).
+  void WaitForCompute() { compute_.WaitIdle(); }
 
   // Draws the whole window for one frame (between NewFrame and Render).
   void Draw(const ShellFrame& frame);
@@ -109,6 +115,7 @@ class Shell {
   bool SidebarOpen(float window_w) const;
 
   TextureService* textures_;
+  ComputeService compute_{2};         // the chapters' off-thread work (persistent workers)
   Request request_;
   UiState ui_;
   ShellKeys keys_;

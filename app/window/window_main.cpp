@@ -203,7 +203,8 @@ int RunWindow(const std::vector<std::string>& args) {
     glClear(GL_COLOR_BUFFER_BIT);
     ImDrawData* draw_data = ImGui::GetDrawData();
     ImGui_ImplOpenGL3_RenderDrawData(draw_data);
-    hooks.AfterFrame(window, shell, frame.busy, frame.trace != nullptr);
+    // Screenshots wait for the chapters' own computations too (their results land a frame later).
+    hooks.AfterFrame(window, shell, frame.busy || shell.ComputeBusy(), frame.trace != nullptr);
     glfwSwapBuffers(window);
 
     stats.Add(NowMs() - t0, ui_ms, draw_data->TotalVtxCount);

@@ -71,7 +71,7 @@ void DrawArcsFigure(Surface& s, const ArcsFigure& a, RenderReport*) {
   };
   std::vector<Stroke> strokes;
   for (int h = 0; h < heads; ++h) {
-    const float* row = a.heads[static_cast<std::size_t>(h)].weights + static_cast<std::size_t>(a.selected) * static_cast<std::size_t>(n);
+    const float* row = a.heads[static_cast<std::size_t>(h)].row;
     for (int k = 0; k < n; ++k)
       if (std::isfinite(row[k]) && row[k] >= a.min_weight) strokes.push_back({row[k], h, k});
   }

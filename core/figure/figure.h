@@ -1,4 +1,4 @@
-// Figures for slides and papers: heatmaps, arcs (head view) and head grids,
+// Figures for slides and papers: heatmaps, arcs (head view), head grids and plots,
 // drawn on the CPU so the window's Export button and `attnviz export` write
 // the same pixels (PNG) and the same vector drawing (SVG).
 //
@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "core/figure/colormap.h"
+#include "core/figure/plot.h"
 #include "core/trace.h"
 
 namespace attnviz {
@@ -83,7 +84,7 @@ struct HeatmapFigure {
 struct ArcsHead {
   std::string name;                       // legend entry, e.g. "H0 previous-token"
   Rgb8 color;                             // usually HeadColor(h)
-  const float* weights = nullptr;         // (n, n) row-major; row `selected` is drawn
+  const float* row = nullptr;             // (n) the selected query's weights over the keys
 };
 
 struct ArcsFigure {
@@ -109,7 +110,8 @@ struct HeadGridFigure {
   bool labels = true;                     // tick labels on panels (thinned hard; off past 32 tokens)
 };
 
-using Figure = std::variant<HeatmapFigure, ArcsFigure, HeadGridFigure>;
+// Plots (lines, markers, bars, log axes) are described in core/figure/plot.h.
+using Figure = std::variant<HeatmapFigure, ArcsFigure, HeadGridFigure, PlotFigure>;
 
 // [SECTION] Rendering and writing
 //

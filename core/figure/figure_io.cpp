@@ -63,19 +63,27 @@ void ValidateFigure(const Figure& f) {
                         std::to_string(a->tokens.size() - 1));
     if (a->heads.empty()) throw FigureError("the arcs figure has no heads");
     for (const ArcsHead& hd : a->heads)
-      if (!hd.weights) throw FigureError("the arcs figure's head '" + hd.name + "' has no weights");
+      if (!hd.row) throw FigureError("the arcs figure's head '" + hd.name + "' has no weights");
+  } else if (const auto* p = std::get_if<PlotFigure>(&f)) {
+    if (p->series.empty()) throw FigureError("the plot has no series to draw");
+    for (const PlotSeries& s : p->series)
+      if (s.x.size() != s.y.size())
+        throw FigureError("the plot's series '" + s.label + "' has " + std::to_string(s.x.size()) + " x values and " +
+                          std::to_string(s.y.size()) + " y values");
   }
 }
 
 FigureUnits UnitsOf(const Figure& f) {
   if (const auto* h = std::get_if<HeatmapFigure>(&f)) return HeatmapFigureUnits(*h);
   if (const auto* g = std::get_if<HeadGridFigure>(&f)) return HeadGridUnits(*g);
+  if (const auto* p = std::get_if<PlotFigure>(&f)) return PlotFigureUnits(*p);
   return ArcsFigureUnits(std::get<ArcsFigure>(f));
 }
 
 void DrawFigure(Surface& s, const Figure& f, RenderReport* report) {
   if (const auto* h = std::get_if<HeatmapFigure>(&f)) return DrawHeatmapFigure(s, *h, report);
   if (const auto* g = std::get_if<HeadGridFigure>(&f)) return DrawHeadGrid(s, *g, report);
+  if (const auto* p = std::get_if<PlotFigure>(&f)) return DrawPlotFigure(s, *p, report);
   return DrawArcsFigure(s, std::get<ArcsFigure>(f), report);
 }
 

@@ -102,6 +102,8 @@ FigureUnits HeadGridUnits(const HeadGridFigure& g);
 void DrawHeadGrid(Surface& s, const HeadGridFigure& g, RenderReport* report);
 FigureUnits ArcsFigureUnits(const ArcsFigure& a);
 void DrawArcsFigure(Surface& s, const ArcsFigure& a, RenderReport* report);
+FigureUnits PlotFigureUnits(const PlotFigure& p);
+void DrawPlotFigure(Surface& s, const PlotFigure& p, RenderReport* report);
 
 // Throws FigureError naming the problem when a figure cannot be drawn
 // (no cells, null values, label count mismatch, selected token out of range).

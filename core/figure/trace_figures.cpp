@@ -131,15 +131,21 @@ HeatmapFigure MakeTraceHeatmap(const Trace& t, int layer, int head, TraceMatrix 
     f.colorbar_caption = caption;
   };
   const HeadTrace* H = IsPerHead(which) ? &L.heads[static_cast<std::size_t>(head)] : nullptr;
+  // The per-head N x N matrices are computed on demand; the figure owns its copy's handle.
+  auto nxn = [&](HeadMatrix kind) -> const Mat& {
+    MatPtr p = t.Matrix(layer, head, kind);
+    f.keep_alive = p;
+    return *p;
+  };
   switch (which) {
     case TraceMatrix::Weights:
-      square(H->weights, true, Colormap::Viridis, "attention weight");
+      square(nxn(HeadMatrix::Weights), true, Colormap::Viridis, "attention weight");
       // Zero is "no attention": anchor the scale there so pale means little.
       f.vmin = 0.0f;
       break;
-    case TraceMatrix::Scores: square(H->scores, false, Colormap::Diverging, "Q\xC2\xB7K"); break;
-    case TraceMatrix::Logits: square(H->logits, true, Colormap::Diverging, "logit"); break;
-    case TraceMatrix::Bias: square(H->bias, false, Colormap::Diverging, "bias"); break;
+    case TraceMatrix::Scores: square(nxn(HeadMatrix::Scores), false, Colormap::Diverging, "Q\xC2\xB7K"); break;
+    case TraceMatrix::Logits: square(nxn(HeadMatrix::Logits), true, Colormap::Diverging, "logit"); break;
+    case TraceMatrix::Bias: square(nxn(HeadMatrix::Bias), false, Colormap::Diverging, "bias"); break;
     case TraceMatrix::Mask: {
       // Allowed cells in the colormap's top colour, disallowed ones hatched,
       // exactly as masked cells look in every other heatmap.
@@ -200,14 +206,21 @@ ArcsFigure MakeTraceArcs(const Trace& t, int layer, int selected, const std::vec
   std::vector<int> which = heads;
   if (which.empty())
     for (int h = 0; h < static_cast<int>(L.heads.size()); ++h) which.push_back(h);
-  for (int h : which) {
-    CheckHead(t, layer, h);
+  // The selected query's row of every drawn head, computed from the trace.
+  for (int h : which) CheckHead(t, layer, h);
+  const std::size_t n = static_cast<std::size_t>(t.n());
+  auto rows = std::make_shared<std::vector<float>>(which.size() * n);
+  for (std::size_t k = 0; k < which.size(); ++k)
+    t.MatrixRows(layer, which[k], HeadMatrix::Weights, selected, 1, rows->data() + k * n);
+  a.keep_alive = rows;
+  for (std::size_t k = 0; k < which.size(); ++k) {
+    const int h = which[k];
     const HeadTrace& H = L.heads[static_cast<std::size_t>(h)];
     // Built by appending: GCC 12 warns falsely (-Wrestrict, bug 105329) on "lit" + std::string&&.
     std::string name = "H";
     name += std::to_string(h);
     if (!H.role.empty()) name += " " + H.role;
-    a.heads.push_back({name, HeadColor(h), H.weights.data()});
+    a.heads.push_back({name, HeadColor(h), rows->data() + k * n});
   }
   a.title = "Attention from \xE2\x80\x9C" + a.tokens[static_cast<std::size_t>(selected)] + "\xE2\x80\x9D (token " +
             std::to_string(selected) + ")" + (t.layers.size() > 1 ? " \xC2\xB7 layer " + std::to_string(layer) : "");

@@ -455,7 +455,7 @@ class BuiltinModel final : public WeightSource {
     }
   }
 
-  ModelShape Shape() const override { return {"builtin", kD, kH, kH, kDk, 1, false}; }
+  ModelShape Shape() const override { return {"builtin", kD, kH, kH, kDk, 1, false, false, 0}; }
 
   // (N, 64): POS, identity and topic parts per token; zero in dims 0..31.
   Mat Embed(const std::vector<Token>& tokens) const override {

@@ -36,7 +36,9 @@ struct ModelShape {
   int kv_heads = 0;      // native
   int d_k = 0;
   int layers = 0;
-  bool has_learned_positions = false;
+  bool has_learned_positions = false;  // GPT-2's wpe: the trace's positional kind is then always "learned"
+  bool causal = false;                 // trained as a decoder: the engine always ANDs the mask with causal
+  int vocab_size = 0;                  // > 0 when the model predicts next tokens (PredictNext)
 };
 
 }  // namespace attnviz

@@ -6,25 +6,12 @@
 #include <cmath>
 #include <string>
 
+#include "core/seeded_rng.h"
+
 namespace attnviz {
 namespace {
 
-// splitmix64 (Steele et al. 2014): tiny, and identical on every platform.
-struct SplitMix64 {
-  std::uint64_t state;
-  std::uint64_t Next() {
-    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double Uniform() { return ((Next() >> 11) + 0.5) * (1.0 / 9007199254740992.0); }  // (0, 1)
-  // Box-Muller; one value per call keeps the stream simple to reason about.
-  float Normal() {
-    const double u1 = Uniform(), u2 = Uniform();
-    return static_cast<float>(std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
-  }
-};
+using SplitMix64 = SeededRng;
 
 std::uint64_t Fnv1a(std::string_view s) {
   std::uint64_t h = 0xcbf29ce484222325ull;

@@ -53,11 +53,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (r.text.size() > 200 || r.d_model > 64 || r.layers > 2 || (r.model != "random" && r.model != "builtin")) return 0;
   try {
     const attnviz::TracePtr t = attnviz::RunTrace(r);
-    for (const attnviz::LayerTrace& l : t->layers) {
+    for (int li = 0; li < static_cast<int>(t->layers.size()); ++li) {
+      const attnviz::LayerTrace& l = t->layers[li];
       FUZZ_CHECK(AllFinite(l.input) && AllFinite(l.output) && AllFinite(l.concat));
-      for (const attnviz::HeadTrace& h : l.heads) {
-        FUZZ_CHECK(AllFinite(h.Q) && AllFinite(h.scores) && AllFinite(h.bias) && AllFinite(h.logits));
-        FUZZ_CHECK(AllFinite(h.weights) && AllFinite(h.output));
+      for (int h = 0; h < static_cast<int>(l.heads.size()); ++h) {
+        using attnviz::HeadMatrix;
+        FUZZ_CHECK(AllFinite(l.heads[h].Q) && AllFinite(l.heads[h].output));
+        for (HeadMatrix m : {HeadMatrix::Scores, HeadMatrix::Bias, HeadMatrix::Logits, HeadMatrix::Weights})
+          FUZZ_CHECK(AllFinite(*t->Matrix(li, h, m)));
       }
     }
   } catch (const attnviz::InputError& e) {

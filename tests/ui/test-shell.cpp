@@ -10,6 +10,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <limits>
 #include <memory>
 #include <cfloat>
 #include <cstdio>
@@ -153,6 +154,34 @@ class RecordingTextureService final : public TextureService {
   std::uintptr_t next_ = 0;
 };
 
+// A copy of `t` in which the queries `empty` may see no key: their mask rows are
+// cleared and what the trace stores per head (output, log-sum-exp, empty rows)
+// is recomputed by the engine's own head step; the N x N matrices follow on demand.
+std::shared_ptr<const Trace> WithEmptyRows(const Trace& t, const std::vector<int>& empty) {
+  auto e = std::make_shared<Trace>();
+  e->text = t.text;
+  e->tokens = t.tokens;
+  e->config = t.config;
+  e->mask = t.mask;
+  e->positional_encoding = t.positional_encoding;
+  e->layers = t.layers;
+  e->notes = t.notes;
+  e->source = t.source;
+  for (int q : empty) e->mask.row(q).setZero();
+  const float scale = t.config.scale ? 1.0f / std::sqrt(static_cast<float>(t.config.d_k)) : 1.0f;
+  for (int l = 0; l < static_cast<int>(e->layers.size()); ++l)
+    for (int h = 0; h < static_cast<int>(e->layers[l].heads.size()); ++h) {
+      HeadTrace& head = e->layers[l].heads[h];
+      const KvHeadTrace& kv = e->KvOf(l, h);
+      const HeadSteps steps =
+          ComputeHeadSteps(head.Q, kv.K, kv.V, e->mask, *t.Matrix(l, h, HeadMatrix::Bias), scale, t.config.temperature);
+      head.output = steps.output;
+      head.empty_rows = steps.empty_rows;
+      for (int q : empty) head.lse(q) = -std::numeric_limits<float>::infinity();
+    }
+  return e;
+}
+
 // No NaN or infinity reached ImGui's vertex buffers this frame.
 bool AllVerticesFinite() {
   const ImDrawData* dd = ImGui::GetDrawData();
@@ -214,28 +243,20 @@ TEST_CASE("shell: no trace yet, an error, and a trace with empty rows draw; empt
   CHECK(shell.layout().Find("heatmap") == nullptr);
 
   // No mask pattern leaves a query without any key (each allows the diagonal), so the
-  // empty rows are made here: queries 2 and 5 of a causal block-sparse trace may see
-  // nothing, and every head is recomputed by the engine's own head step.
+  // empty rows are made here: queries 2 and 5 of a causal block-sparse trace may see nothing.
   Request r = s.request;
   r.mask.pattern = MaskPattern::BlockSparse;
   r.mask.block = 3;
   r.mask.causal = true;
   const std::vector<int> empty{2, 5};
   ShellFrame f = FrameFor(r);
-  auto t = std::make_shared<Trace>(*f.trace);
-  for (int q : empty) t->mask.row(q).setZero();
-  const float scale = 1.0f / std::sqrt(static_cast<float>(t->config.d_k));
-  for (LayerTrace& layer : t->layers)
-    for (HeadTrace& h : layer.heads) {
-      const KvHeadTrace& kv = layer.kv_heads[h.kv_head];
-      HeadSteps steps = ComputeHeadSteps(h.Q, kv.K, kv.V, t->mask, h.bias, scale, t->config.temperature);
-      h.scores = steps.scores;
-      h.logits = steps.logits;
-      h.weights = steps.weights;
-      h.output = steps.output;
-      h.empty_rows = steps.empty_rows;
-      REQUIRE(h.empty_rows == empty);
-      REQUIRE(h.weights.row(2).cwiseAbs().maxCoeff() == 0.0f);
+  const std::shared_ptr<const Trace> t = WithEmptyRows(*f.trace, empty);
+  for (int layer = 0; layer < static_cast<int>(t->layers.size()); ++layer)
+    for (int h = 0; h < static_cast<int>(t->layers[layer].heads.size()); ++h) {
+      REQUIRE(t->layers[layer].heads[h].empty_rows == empty);
+      const MatPtr w = t->Matrix(layer, h, HeadMatrix::Weights);
+      REQUIRE(w->row(2).cwiseAbs().maxCoeff() == 0.0f);
+      REQUIRE(w->row(3).sum() == Approx(1.0f));
     }
   f.trace = t;
   f.generation = 2;

@@ -419,7 +419,8 @@ struct ArcsFixture {
     for (int hd = 0; hd < heads; ++hd) weights.push_back(RandomAttention(n, 100 + hd, sharpness));
     for (auto& w : weights) ptrs.push_back(w.data());
     data.tokens = tokens;
-    data.head_weights = ptrs;
+    data.heads = heads;
+    data.weights = ArcsWeightsFromMatrices(ptrs, n);
   }
   std::vector<Token> tokens;
   std::vector<std::vector<float>> weights;
@@ -896,7 +897,8 @@ TEST_CASE("Widgets survive tiny sizes, odd shapes and non-finite input without a
         heatmap.Draw("##b", one, view, size);
         ArcsData ad;
         ad.tokens = tokens;
-        ad.head_weights = heads;
+        ad.heads = static_cast<int>(heads.size());
+        ad.weights = ArcsWeightsFromMatrices(heads, static_cast<int>(tokens.size()));
         ad.selected_query = 1;
         DrawAttentionArcs("##arcs", ad, arcs_view, size);
         TokenStripData td;

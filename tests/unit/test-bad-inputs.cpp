@@ -20,6 +20,7 @@
 #include "core/text/tokenizer.h"
 #include "core/types.h"
 #include "tests/unit/process.h"
+#include "tests/unit/head-matrices.h"
 
 using namespace attnviz;
 
@@ -75,10 +76,12 @@ Request WithText(std::string text) {
 }
 
 bool TraceIsFinite(const Trace& t) {
-  for (const LayerTrace& l : t.layers) {
+  for (int li = 0; li < static_cast<int>(t.layers.size()); ++li) {
+    const LayerTrace& l = t.layers[li];
     if (!l.output.allFinite()) return false;
-    for (const HeadTrace& h : l.heads)
-      if (!h.weights.allFinite() || !h.logits.allFinite() || !h.output.allFinite()) return false;
+    for (int h = 0; h < static_cast<int>(l.heads.size()); ++h)
+      if (!test::WeightsOf(t, li, h).allFinite() || !test::LogitsOf(t, li, h).allFinite() || !l.heads[h].output.allFinite())
+        return false;
   }
   return true;
 }
@@ -286,16 +289,23 @@ TEST_CASE("bad input: more tokens or trace memory than the limits", "[bad-input]
   std::string words;
   for (int i = 0; i <= kMaxTokens; ++i) words += "w ";
   CHECK_THAT(EngineError(WithText(words)), Catch::Contains("4097 tokens; the limit is 4096"));
-  // A random model with 64 heads at N = 4096 would need ~16 GiB: refused by
-  // the memory budget, with the size it would need, before computing.
+  // Per-head N x N matrices are computed on demand, so heads are cheap; what a
+  // trace stores grows with N x d_model x layers. The largest random model
+  // (d_model 1024, 64 heads, 48 layers) at N = 4096 would store ~5.6 GiB:
+  // refused by the memory budget, with the size it would need, before computing.
+  CHECK(EstimateTraceBytes(kMaxTokens, 64, 64, 64, 1) <= kMaxTraceBytes);
   Request r = WithText(words.substr(0, 2 * kMaxTokens));
   r.model = "random";
+  r.d_model = 1024;
   r.heads = 64;
   r.kv_heads = 64;
+  r.layers = 48;
+  CHECK(EstimateTraceBytes(kMaxTokens, 1024, 64, 64, 48) > kMaxTraceBytes);
   CHECK_THAT(EngineError(r), Catch::Contains("MiB; the limit is"));
   const std::string path = TempFile("many.txt", words.substr(0, 2 * kMaxTokens));
-  ExpectUsageError(RunAttnviz({"trace", "--text-file", path, "--model", "random", "--heads", "64"}), "trace",
-                   "MiB; the limit is");
+  ExpectUsageError(RunAttnviz({"trace", "--text-file", path, "--model", "random", "--d-model", "1024", "--heads", "64",
+                               "--layers", "48"}),
+                   "trace", "MiB; the limit is");
   std::remove(path.c_str());
   // Sizes past the model limits are usage errors naming the range.
   ExpectUsageError(RunAttnviz({"trace", "--model", "random", "--d-model", "2048"}), "trace", "1..1024");

@@ -40,9 +40,11 @@ TracePtr BuiltinTrace(const std::string& text, bool causal = false, Positional p
   return RunTrace(r);
 }
 
-const HeadTrace& Head(const TracePtr& t, const std::string& role) {
-  for (const HeadTrace& h : t->layers[0].heads)
-    if (h.role == role) return h;
+// The (N, N) matrix of the head with this role, computed by the trace.
+Mat RoleMatrix(const TracePtr& t, const std::string& role, HeadMatrix which) {
+  const auto& heads = t->layers[0].heads;
+  for (std::size_t h = 0; h < heads.size(); ++h)
+    if (heads[h].role == role) return *t->Matrix(0, static_cast<int>(h), which);
   FAIL("no head with role " << role);
   throw std::logic_error("unreachable");
 }
@@ -130,7 +132,7 @@ TEST_CASE("builtin model: every head has a role, SPEC's five are all there, extr
 
 TEST_CASE("builtin same-topic: 'bank' looks at 'river' or 'eroding' most after itself") {
   const TracePtr t = BuiltinTrace("The bank by the river was eroding");
-  const Mat& w = Head(t, "same-topic").weights;
+  const Mat& w = RoleMatrix(t, "same-topic", HeadMatrix::Weights);
   const int bank = TokenIndex(t, "bank");
   const int j = ArgMaxNonSelf(w, bank);
   INFO("bank's largest non-self weight goes to " << t->tokens[j].text << " (" << w(bank, j) << ")");
@@ -141,7 +143,7 @@ TEST_CASE("builtin same-topic: 'bank' looks at 'river' or 'eroding' most after i
 
 TEST_CASE("builtin duplicate-token: the second 'the' looks at the first") {
   const TracePtr t = BuiltinTrace("the cat saw the dog");
-  const Mat& w = Head(t, "duplicate-token").weights;
+  const Mat& w = RoleMatrix(t, "duplicate-token", HeadMatrix::Weights);
   const int first = TokenIndex(t, "the", 0), second = TokenIndex(t, "the", 1);
   CHECK(ArgMaxNonSelf(w, second) == first);
   CHECK(ArgMax(w, second) == first);  // the earlier copy beats even itself
@@ -155,7 +157,7 @@ TEST_CASE("builtin previous-token (causal): argmax of row i is i - 1 for every i
                            "a a a a a b a b a b the the the the , , , . . .",
                            "buffalo buffalo buffalo buffalo buffalo buffalo buffalo buffalo", kParagraph}) {
     const TracePtr t = BuiltinTrace(text, /*causal=*/true);
-    const Mat& w = Head(t, "previous-token").weights;
+    const Mat& w = RoleMatrix(t, "previous-token", HeadMatrix::Weights);
     INFO(text);
     if (std::string(text) == kParagraph) CHECK(t->n() >= 60);
     for (int i = 1; i < t->n(); ++i) {
@@ -169,8 +171,8 @@ TEST_CASE("builtin previous-token (causal): argmax of row i is i - 1 for every i
 TEST_CASE("builtin previous-token and next-token (bidirectional): argmax at i - 1 and i + 1") {
   for (const char* text : {"the the the the the the the the the the", kParagraph}) {
     const TracePtr t = BuiltinTrace(text);
-    const Mat& prev = Head(t, "previous-token").weights;
-    const Mat& next = Head(t, "next-token").weights;
+    const Mat& prev = RoleMatrix(t, "previous-token", HeadMatrix::Weights);
+    const Mat& next = RoleMatrix(t, "next-token", HeadMatrix::Weights);
     for (int i = 0; i < t->n(); ++i) {
       INFO("row " << i);
       if (i >= 1) CHECK(ArgMax(prev, i) == i - 1);
@@ -185,7 +187,7 @@ TEST_CASE("builtin first-token: most weight on token 0 in every row, causal and 
   for (bool causal : {false, true}) {
     for (const char* text : {"the cat saw the dog", kParagraph}) {
       const TracePtr t = BuiltinTrace(text, causal);
-      const Mat& w = Head(t, "first-token").weights;
+      const Mat& w = RoleMatrix(t, "first-token", HeadMatrix::Weights);
       for (int i = 0; i < t->n(); ++i) {
         INFO("causal " << causal << " row " << i);
         CHECK(ArgMax(w, i) == 0);
@@ -198,7 +200,7 @@ TEST_CASE("builtin first-token: most weight on token 0 in every row, causal and 
 TEST_CASE("builtin syntactic: determiners and adjectives look at their noun") {
   {
     const TracePtr t = BuiltinTrace("the old dog barked");
-    const Mat& w = Head(t, "syntactic").weights;
+    const Mat& w = RoleMatrix(t, "syntactic", HeadMatrix::Weights);
     const int dog = TokenIndex(t, "dog");
     for (const char* mod : {"the", "old"}) {
       const int i = TokenIndex(t, mod);
@@ -210,13 +212,13 @@ TEST_CASE("builtin syntactic: determiners and adjectives look at their noun") {
   {
     // Each determiner finds the nearest noun to its right, not the other one.
     const TracePtr t = BuiltinTrace("the cat saw the dog");
-    const Mat& w = Head(t, "syntactic").weights;
+    const Mat& w = RoleMatrix(t, "syntactic", HeadMatrix::Weights);
     CHECK(ArgMax(w, TokenIndex(t, "the", 0)) == TokenIndex(t, "cat"));
     CHECK(ArgMax(w, TokenIndex(t, "the", 1)) == TokenIndex(t, "dog"));
   }
   {
     const TracePtr t = BuiltinTrace("my two big red boxes fell");
-    const Mat& w = Head(t, "syntactic").weights;
+    const Mat& w = RoleMatrix(t, "syntactic", HeadMatrix::Weights);
     const int boxes = TokenIndex(t, "boxes");
     for (const char* mod : {"my", "two", "big", "red"}) {
       INFO(mod);
@@ -228,12 +230,12 @@ TEST_CASE("builtin syntactic: determiners and adjectives look at their noun") {
 TEST_CASE("builtin verb-subject: a verb looks at the noun or pronoun just before it") {
   {
     const TracePtr t = BuiltinTrace("the old dog barked");
-    const Mat& w = Head(t, "verb-subject").weights;
+    const Mat& w = RoleMatrix(t, "verb-subject", HeadMatrix::Weights);
     CHECK(ArgMax(w, TokenIndex(t, "barked")) == TokenIndex(t, "dog"));
   }
   {
     const TracePtr t = BuiltinTrace("The cat sat on the mat because it was tired.");
-    const Mat& w = Head(t, "verb-subject").weights;
+    const Mat& w = RoleMatrix(t, "verb-subject", HeadMatrix::Weights);
     CHECK(ArgMax(w, TokenIndex(t, "sat")) == TokenIndex(t, "cat"));
     CHECK(ArgMax(w, TokenIndex(t, "was")) == TokenIndex(t, "it"));
     CHECK(w(TokenIndex(t, "sat"), TokenIndex(t, "cat")) > 0.5f);
@@ -242,7 +244,7 @@ TEST_CASE("builtin verb-subject: a verb looks at the noun or pronoun just before
 
 TEST_CASE("builtin local-context: a soft window of about two tokens around the query") {
   const TracePtr t = BuiltinTrace(kParagraph);
-  const Mat& w = Head(t, "local-context").weights;
+  const Mat& w = RoleMatrix(t, "local-context", HeadMatrix::Weights);
   for (int i = 0; i < t->n(); ++i) {
     INFO("row " << i);
     CHECK(ArgMax(w, i) == i);
@@ -259,8 +261,8 @@ TEST_CASE("builtin previous-token and first-token logits equal the documented cl
   // Tolerance 2e-3: logits reach 30 and are sums of products of float weights
   // (|w| < 6) with float PE; float rounding is ~1e-6 relative per product.
   const TracePtr t = BuiltinTrace(kParagraph);
-  const Mat& prev = Head(t, "previous-token").logits;
-  const Mat& first = Head(t, "first-token").logits;
+  const Mat& prev = RoleMatrix(t, "previous-token", HeadMatrix::Logits);
+  const Mat& first = RoleMatrix(t, "first-token", HeadMatrix::Logits);
   const int pairs[4] = {0, 2, 5, 7};
   const double c[4] = {1.0, 1.5, 2.0, 1.0};
   for (int i = 0; i < t->n(); ++i) {
@@ -283,8 +285,8 @@ TEST_CASE("builtin same-topic and duplicate-token logits: PE is cancelled in the
   // parts move by < 1e-4 (topic) and < 0.03 (identity x 5), and the bias
   // b = -PE(0) W removes the rest, so the documented values hold to 0.05.
   const TracePtr t = BuiltinTrace("the river and the river bank");
-  const Mat& topic = Head(t, "same-topic").logits;
-  const Mat& dup = Head(t, "duplicate-token").logits;
+  const Mat& topic = RoleMatrix(t, "same-topic", HeadMatrix::Logits);
+  const Mat& dup = RoleMatrix(t, "duplicate-token", HeadMatrix::Logits);
   const int r0 = TokenIndex(t, "river", 0), r1 = TokenIndex(t, "river", 1);
   const int the0 = TokenIndex(t, "the", 0), and_ = TokenIndex(t, "and");
   CHECK(topic(r0, r0) == Approx(6.0).margin(0.05));  // 6 x cosine 1
@@ -298,10 +300,10 @@ TEST_CASE("builtin same-topic and duplicate-token logits: PE is cancelled in the
 
 TEST_CASE("builtin: the content heads keep working without positions, as documented") {
   const TracePtr t = BuiltinTrace("The bank by the river was eroding", false, Positional::None);
-  const Mat& w = Head(t, "same-topic").weights;
+  const Mat& w = RoleMatrix(t, "same-topic", HeadMatrix::Weights);
   CHECK(t->tokens[ArgMaxNonSelf(w, TokenIndex(t, "bank"))].text == "river");
   const TracePtr d = BuiltinTrace("the cat saw the dog", false, Positional::None);
-  const Mat& dw = Head(d, "duplicate-token").weights;
+  const Mat& dw = RoleMatrix(d, "duplicate-token", HeadMatrix::Weights);
   CHECK(ArgMaxNonSelf(dw, 3) == 0);
 }
 

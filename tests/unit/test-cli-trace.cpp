@@ -4,6 +4,7 @@
 
 #include "core/engine.h"
 #include "tests/unit/process.h"
+#include "tests/unit/head-matrices.h"
 
 using attnviz::test::IsOneLineUsageError;
 using attnviz::test::RunAttnviz;
@@ -44,14 +45,15 @@ TEST_CASE("trace JSON parses and equals the engine's numbers exactly", "[cli]") 
   REQUIRE(heads.size() == 8);
   for (int h = 0; h < 8; ++h) {
     const auto& ht = t->layers[0].heads[h];
+    const attnviz::test::HeadMats hm = attnviz::test::MatsOf(*t, 0, h);
     REQUIRE(heads[h]["role"] == ht.role);
     for (int i = 0; i < 7; ++i)
       for (int k = 0; k < 7; ++k) {
         // Shortest round-trip float text: the parsed value is the identical float.
-        REQUIRE(heads[h]["weights"][i][k].get<float>() == ht.weights(i, k));
-        REQUIRE(heads[h]["scores"][i][k].get<float>() == ht.scores(i, k));
+        REQUIRE(heads[h]["weights"][i][k].get<float>() == hm.weights(i, k));
+        REQUIRE(heads[h]["scores"][i][k].get<float>() == hm.scores(i, k));
         REQUIRE(heads[h]["mask"][i][k].get<int>() == t->mask(i, k));
-        if (t->mask(i, k)) REQUIRE(heads[h]["logits"][i][k].get<float>() == ht.logits(i, k));
+        if (t->mask(i, k)) REQUIRE(heads[h]["logits"][i][k].get<float>() == hm.logits(i, k));
         else REQUIRE(heads[h]["logits"][i][k].is_null());
       }
     for (const char* key : {"W_q", "b_q", "W_k", "b_k", "W_v", "b_v", "Q", "K", "V", "bias", "output", "empty_rows", "kv_head"})

@@ -25,6 +25,7 @@
 #include "core/limits.h"
 #include "core/model/random_model.h"
 #include "core/text/tokenizer.h"
+#include "tests/unit/head-matrices.h"
 
 using namespace attnviz;
 
@@ -187,7 +188,7 @@ TEST_CASE("every step matches the plain-loop reference: masks x causal x positio
             INFO("n=" << n << " d=" << sh.d << " h=" << sh.h << " g=" << sh.g << " mask=" << DescribeMask(r.mask)
                       << " pe=" << ToString(pe) << " scale=" << r.scale);
             auto source = MakeRandomModel(r.seed, r.d_model, r.heads, 1);
-            TracePtr t = RunTraceWith(r, *source);
+            TracePtr t = RunTraceWith(r, source);
             REQUIRE(t->n() == n);
             // Input: embeddings + sinusoid, checked against SPEC's formula.
             const Mat emb = source->Embed(t->tokens);
@@ -203,14 +204,15 @@ TEST_CASE("every step matches the plain-loop reference: masks x causal x positio
             const auto ref = ReferenceLayer(r, source->Layer(0), X, sh.h);
             for (int h = 0; h < sh.h; ++h) {
               const HeadTrace& ht = L.heads[h];
+              const test::HeadMats hm = test::MatsOf(*t, 0, h);
               const KvHeadTrace& kv = t->KvOf(0, h);
               INFO("head " << h);
               REQUIRE(ht.kv_head == h / (sh.h / sh.g));
               RequireClose(ht.Q, ref[h].q, "Q");
               RequireClose(kv.K, ref[h].k, "K");
               RequireClose(kv.V, ref[h].v, "V");
-              RequireClose(ht.scores, ref[h].scores, "scores");
-              RequireClose(ht.weights, ref[h].weights, "weights");
+              RequireClose(hm.scores, ref[h].scores, "scores");
+              RequireClose(hm.weights, ref[h].weights, "weights");
               RequireClose(ht.output, ref[h].output, "output");
               REQUIRE(ht.empty_rows == ref[h].empty);
               for (int i = 0; i < n; ++i) {
@@ -219,12 +221,12 @@ TEST_CASE("every step matches the plain-loop reference: masks x causal x positio
                   const bool allowed = t->mask(i, j) != 0;
                   REQUIRE(allowed == RefAllowed(p, causal, 3, {0, 5}, 3, i, j));
                   if (!allowed) {
-                    REQUIRE(ht.weights(i, j) == 0.0f);  // exactly zero, not tiny
+                    REQUIRE(hm.weights(i, j) == 0.0f);  // exactly zero, not tiny
                     ++masked_pairs[static_cast<int>(p)];
                   } else {
-                    REQUIRE(Close(ht.logits(i, j), ref[h].logits[i][j]));
+                    REQUIRE(Close(hm.logits(i, j), ref[h].logits[i][j]));
                   }
-                  sum += ht.weights(i, j);
+                  sum += hm.weights(i, j);
                 }
                 // Rows sum to 1 to float rounding (N <= 64 terms of <= 1 ulp each).
                 REQUIRE(std::abs(sum - 1.0) < 1e-5);
@@ -266,25 +268,28 @@ TEST_CASE("no positional encoding: permuting the tokens permutes the trace", "[e
   TracePtr a = RunTrace(r);
   r.text = permuted;
   TracePtr b = RunTrace(r);
-  for (int h = 0; h < 8; ++h)
+  for (int h = 0; h < 8; ++h) {
+    const test::HeadMats ha = test::MatsOf(*a, 0, h), hb = test::MatsOf(*b, 0, h);
     for (int k = 0; k < 6; ++k) {
       for (int l = 0; l < 6; ++l) {
         // Same numbers up to summation order in the softmax: 1e-6 absolute.
-        REQUIRE(std::abs(b->layers[0].heads[h].weights(k, l) - a->layers[0].heads[h].weights(perm[k], perm[l])) < 1e-6);
-        REQUIRE(std::abs(b->layers[0].heads[h].scores(k, l) - a->layers[0].heads[h].scores(perm[k], perm[l])) < 1e-5);
+        REQUIRE(std::abs(hb.weights(k, l) - ha.weights(perm[k], perm[l])) < 1e-6);
+        REQUIRE(std::abs(hb.scores(k, l) - ha.scores(perm[k], perm[l])) < 1e-5);
       }
       for (int c = 0; c < 64; ++c)
         REQUIRE(std::abs(b->layers[0].output(k, c) - a->layers[0].output(perm[k], c)) < 1e-5);
     }
+  }
   // And with sinusoidal positions the same permutation is NOT a symmetry.
   r.positional = Positional::Sinusoidal;
   TracePtr c = RunTrace(r);
   r.text = "alpha beta gamma delta epsilon zeta";
   TracePtr d = RunTrace(r);
   double diff = 0;
+  const Mat wc = test::WeightsOf(*c, 0, 0), wd = test::WeightsOf(*d, 0, 0);
   for (int k = 0; k < 6; ++k)
     for (int l = 0; l < 6; ++l)
-      diff = std::max<double>(diff, std::abs(c->layers[0].heads[0].weights(k, l) - d->layers[0].heads[0].weights(perm[k], perm[l])));
+      diff = std::max<double>(diff, std::abs(wc(k, l) - wd(perm[k], perm[l])));
   REQUIRE(diff > 1e-3);
 }
 
@@ -295,7 +300,7 @@ TEST_CASE("RoPE: Q_m . K_n depends only on m - n for equal content", "[engine][p
   r.text = "same same same same same same same same same same same same";
   TracePtr t = RunTrace(r);
   for (int h = 0; h < 8; ++h) {
-    const Mat& s = t->layers[0].heads[h].scores;
+    const Mat s = test::ScoresOf(*t, 0, h);
     for (int m = 0; m + 1 < t->n(); ++m)
       for (int n = 0; n + 1 < t->n(); ++n)
         // Along each diagonal the score is the same (to the rounding of the rotation angles).
@@ -304,7 +309,7 @@ TEST_CASE("RoPE: Q_m . K_n depends only on m - n for equal content", "[engine][p
   // Without RoPE (and no other positions) every score is the same.
   r.positional = Positional::None;
   TracePtr u = RunTrace(r);
-  const Mat& s0 = u->layers[0].heads[0].scores;
+  const Mat s0 = test::ScoresOf(*u, 0, 0);
   REQUIRE((s0.array() - s0(0, 0)).abs().maxCoeff() < 1e-5);
 }
 
@@ -322,9 +327,10 @@ TEST_CASE("ALiBi slopes for 8 and 6 heads (Press et al.)", "[engine][positional]
   r.positional = Positional::Alibi;
   r.text = "one two three four five";
   TracePtr t = RunTrace(r);
-  REQUIRE(t->layers[0].heads[2].bias(4, 1) == Approx(-3 * 0.125));
-  REQUIRE(t->layers[0].heads[2].bias(1, 4) == Approx(-3 * 0.125));
-  REQUIRE(t->layers[0].heads[2].bias(2, 2) == 0.0f);
+  const Mat bias = test::BiasOf(*t, 0, 2);
+  REQUIRE(bias(4, 1) == Approx(-3 * 0.125));
+  REQUIRE(bias(1, 4) == Approx(-3 * 0.125));
+  REQUIRE(bias(2, 2) == 0.0f);
 }
 
 TEST_CASE("G = H is plain multi-head; G < H mean-pools K and V per group", "[engine][gqa]") {
@@ -333,7 +339,7 @@ TEST_CASE("G = H is plain multi-head; G < H mean-pools K and V per group", "[eng
   r.d_model = 32; r.heads = 4; r.kv_heads = 4;
   r.text = Words(9);
   auto src = MakeRandomModel(r.seed, 32, 4, 1);
-  TracePtr mha = RunTraceWith(r, *src);
+  TracePtr mha = RunTraceWith(r, src);
   const LayerWeights& w = src->Layer(0);
   for (int h = 0; h < 4; ++h) {
     // Plain multi-head: head h uses exactly its own K/V projection.
@@ -342,16 +348,18 @@ TEST_CASE("G = H is plain multi-head; G < H mean-pools K and V per group", "[eng
     REQUIRE((mha->KvOf(0, h).K - K).cwiseAbs().maxCoeff() < 1e-5);
   }
   r.kv_heads = 2;
-  TracePtr gqa = RunTraceWith(r, *src);
+  TracePtr gqa = RunTraceWith(r, src);
   REQUIRE(gqa->layers[0].kv_heads.size() == 2);
   REQUIRE(gqa->layers[0].heads[1].kv_head == 0);
   REQUIRE(gqa->layers[0].heads[2].kv_head == 1);
   const Mat pooled = (w.kv_heads[2].W_k + w.kv_heads[3].W_k) / 2;
-  REQUIRE((gqa->layers[0].kv_heads[1].W_k - pooled).cwiseAbs().maxCoeff() < 1e-6);
+  REQUIRE((gqa->layers[0].W_k(1) - pooled).cwiseAbs().maxCoeff() < 1e-6);
+  // Without pooling the trace points at the model's own weights: nothing is copied.
+  REQUIRE(&mha->layers[0].W_k(0) == &w.kv_heads[0].W_k);
   // Query projections are untouched by grouping.
   REQUIRE((gqa->layers[0].heads[3].Q - mha->layers[0].heads[3].Q).cwiseAbs().maxCoeff() == 0.0f);
   r.kv_heads = 1;  // multi-query
-  TracePtr mqa = RunTraceWith(r, *src);
+  TracePtr mqa = RunTraceWith(r, src);
   REQUIRE(mqa->layers[0].kv_heads.size() == 1);
 }
 
@@ -449,7 +457,7 @@ TEST_CASE("random model: several layers chain through the residual stream", "[en
   REQUIRE((u->layers[2].output - t->layers[2].output).cwiseAbs().maxCoeff() == 0.0f);
   r.seed = 2;
   TracePtr v = RunTrace(r);
-  REQUIRE((v->layers[0].heads[0].weights - t->layers[0].heads[0].weights).cwiseAbs().maxCoeff() > 1e-3);
+  REQUIRE((test::WeightsOf(*v, 0, 0) - test::WeightsOf(*t, 0, 0)).cwiseAbs().maxCoeff() > 1e-3);
 }
 
 TEST_CASE("sinusoidal table and RoPE rotation match SPEC's formulas", "[engine][positional]") {

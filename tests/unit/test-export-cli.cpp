@@ -14,6 +14,7 @@
 #include "core/figure/figure.h"
 #include "test-figure-support.h"
 #include "tests/unit/process.h"
+#include "tests/unit/head-matrices.h"
 
 using namespace attnviz;
 namespace fs = std::filesystem;
@@ -188,7 +189,7 @@ TEST_CASE("export json/npy hold exactly the trace's matrix", "[export][cli]") {
   req.mask.pattern = MaskPattern::Sliding;
   req.mask.causal = true;
   TracePtr t = RunTrace(req);
-  const Mat& logits = t->layers[0].heads[1].logits;
+  const Mat logits = test::LogitsOf(*t, 0, 1);
   REQUIRE(m["rows"] == t->n());
   for (int r = 0; r < t->n(); ++r)
     for (int c = 0; c < t->n(); ++c) {

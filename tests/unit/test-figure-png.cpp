@@ -9,6 +9,7 @@
 #include "core/figure/figure.h"
 #include "core/figure/layout.h"
 #include "test-figure-support.h"
+#include "tests/unit/head-matrices.h"
 
 using namespace attnviz;
 using figure_test::DecodePng;
@@ -99,7 +100,7 @@ TEST_CASE("PNG heatmap pixels are the colormap of the trace's weights", "[figure
       const PixelRect p = rep.plots[0];
       CHECK(p.w >= n);
       // Range the builder promises for weights: [0, max weight].
-      const Mat& w = t->layers[0].heads[static_cast<std::size_t>(head)].weights;
+      const Mat w = test::WeightsOf(*t, 0, head);
       const float hi = w.maxCoeff();
       int checked = 0, masked = 0;
       // Sample a pixel a third of the way into each cell (clear of grid lines).
@@ -259,11 +260,11 @@ TEST_CASE("Head grid panels show each head's own weights on one shared scale", "
   figure_test::Decoded d = Render(Figure{g}, RenderOptions{}, &rep);
   REQUIRE(static_cast<int>(rep.plots.size()) == heads);
   float hi = 0;
-  for (const HeadTrace& h : t->layers[0].heads) hi = std::max(hi, h.weights.maxCoeff());
+  for (int h = 0; h < static_cast<int>(t->layers[0].heads.size()); ++h) hi = std::max(hi, test::WeightsOf(*t, 0, h).maxCoeff());
   const int n = t->n();
   for (int h = 0; h < heads; ++h) {
     const PixelRect p = rep.plots[static_cast<std::size_t>(h)];
-    const Mat& w = t->layers[0].heads[static_cast<std::size_t>(h)].weights;
+    const Mat w = test::WeightsOf(*t, 0, h);
     for (int r = 0; r < n; r += 3)
       for (int c = 0; c < n; c += 2) {
         int px = static_cast<int>(std::ceil((c + 0.4) * p.w / n)), py = static_cast<int>(std::ceil((r + 0.4) * p.h / n));
@@ -284,7 +285,7 @@ TEST_CASE("Arcs figure draws each head in its palette colour, heavier for larger
   ArcsFigure a;
   a.tokens = {"w", "x", "y", "z"};
   a.selected = 1;
-  a.heads = {{"focused", HeadColor(0), w0.data()}, {"spread", HeadColor(1), w1.data()}};
+  a.heads = {{"focused", HeadColor(0), w0.data() + 1 * n}, {"spread", HeadColor(1), w1.data() + 1 * n}};
   figure_test::Decoded d = Render(Figure{a}, RenderOptions{}, nullptr);
   auto count = [&](Rgb8 c, int x0, int x1) {
     int k = 0;

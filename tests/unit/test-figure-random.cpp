@@ -87,7 +87,7 @@ TEST_CASE("random arcs specs render", "[figure][random]") {
       for (float& x : w[static_cast<std::size_t>(h)]) x = uni(0, 30) == 0 ? NAN : std::uniform_real_distribution<float>(-0.5f, 1.5f)(rng);
       std::string name = "H";
       name += std::to_string(h);
-      a.heads.push_back({name, HeadColor(h), w[static_cast<std::size_t>(h)].data()});
+      a.heads.push_back({name, HeadColor(h), w[static_cast<std::size_t>(h)].data() + static_cast<std::size_t>(a.selected) * n});
     }
     a.title = "arcs";
     INFO("iteration " << iter << ": n " << n << ", heads " << heads);

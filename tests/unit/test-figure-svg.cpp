@@ -8,6 +8,7 @@
 #include "core/engine.h"
 #include "core/figure/figure.h"
 #include "test-figure-support.h"
+#include "tests/unit/head-matrices.h"
 
 using namespace attnviz;
 using figure_test::Count;
@@ -47,7 +48,7 @@ TEST_CASE("SVG heatmap is well-formed with a rect per cell and text labels", "[f
   long masked = 0;
   for (long i = 0; i < static_cast<long>(t->mask.size()); ++i) masked += t->mask.data()[i] == 0;
   CHECK(static_cast<long>(Count(cells, "url(#hatch")) == masked);
-  const Mat& w = t->layers[0].heads[2].weights;
+  const Mat w = test::WeightsOf(*t, 0, 2);
   const float hi = w.maxCoeff();
   // The first cell's fill, in document order (row 0, col 0).
   const std::size_t fill = cells.find("fill=\"#");

@@ -32,6 +32,7 @@
 #include "core/model/random_model.h"
 #include "core/request.h"
 #include "core/types.h"
+#include "tests/unit/head-matrices.h"
 
 using namespace attnviz;
 
@@ -168,15 +169,20 @@ std::string CheckTrace(const Config& c, const Trace& t, double* worst_tiled_rel)
   const float scale_factor = r.scale ? 1.0f / std::sqrt(static_cast<float>(t.config.d_k)) : 1.0f;
   for (std::size_t l = 0; l < t.layers.size(); ++l) {
     const LayerTrace& lt = t.layers[l];
-    if (!Finite(lt.input) || !Finite(lt.concat) || !Finite(lt.output) || !Finite(lt.W_o) || !Finite(lt.b_o))
+    if (!Finite(lt.input) || !Finite(lt.concat) || !Finite(lt.output) || !Finite(lt.W_o()) || !Finite(lt.b_o()))
       return "layer " + std::to_string(l) + ": input/concat/output not finite";
-    for (const KvHeadTrace& k : lt.kv_heads)
-      if (!Finite(k.K) || !Finite(k.V) || !Finite(k.W_k) || !Finite(k.W_v) || !Finite(k.b_k) || !Finite(k.b_v))
+    for (std::size_t g = 0; g < lt.kv_heads.size(); ++g) {
+      const KvHeadTrace& k = lt.kv_heads[g];
+      const int gi = static_cast<int>(g);
+      if (!Finite(k.K) || !Finite(k.V) || !Finite(lt.W_k(gi)) || !Finite(lt.W_v(gi)) || !Finite(lt.b_k(gi)) ||
+          !Finite(lt.b_v(gi)))
         return "layer " + std::to_string(l) + ": K/V not finite";
+    }
     for (std::size_t h = 0; h < lt.heads.size(); ++h) {
       const HeadTrace& ht = lt.heads[h];
+      const test::HeadMats hm = test::MatsOf(t, static_cast<int>(l), static_cast<int>(h));
       const std::string where = "layer " + std::to_string(l) + " head " + std::to_string(h) + ": ";
-      if (!Finite(ht.Q) || !Finite(ht.scores) || !Finite(ht.bias) || !Finite(ht.logits) || !Finite(ht.weights) ||
+      if (!Finite(ht.Q) || !Finite(hm.scores) || !Finite(hm.bias) || !Finite(hm.logits) || !Finite(hm.weights) ||
           !Finite(ht.output))
         return where + "a matrix is not finite";
       // P3, P4
@@ -187,11 +193,11 @@ std::string CheckTrace(const Config& c, const Trace& t, double* worst_tiled_rel)
         for (int j = 0; j < n; ++j)
           if (t.mask(i, j)) {
             any = true;
-            max_logit = std::max(max_logit, double(ht.logits(i, j)));
+            max_logit = std::max(max_logit, double(hm.logits(i, j)));
           }
         if (!any) {
           empty.push_back(i);
-          if ((ht.weights.row(i).array() != 0).any() || (ht.output.row(i).array() != 0).any())
+          if ((hm.weights.row(i).array() != 0).any() || (ht.output.row(i).array() != 0).any())
             return where + "empty row " + std::to_string(i) + " has non-zero weights or output";
           continue;
         }
@@ -200,11 +206,11 @@ std::string CheckTrace(const Config& c, const Trace& t, double* worst_tiled_rel)
         // n * 2^-24. 1e-5 + n * 2.4e-7 is that bound with a 4x margin.
         double sum = 0, exact_sum = 0;
         for (int j = 0; j < n; ++j) {
-          const float w = ht.weights(i, j);
+          const float w = hm.weights(i, j);
           if (!t.mask(i, j) && w != 0.0f) return where + "masked weight is not exactly 0";
           if (w < 0.0f || w > 1.0f) return where + "weight outside [0, 1]";
           sum += w;
-          if (t.mask(i, j)) exact_sum += std::exp(double(ht.logits(i, j)) - max_logit);
+          if (t.mask(i, j)) exact_sum += std::exp(double(hm.logits(i, j)) - max_logit);
         }
         if (std::abs(sum - 1.0) > 1e-5 + n * 2.4e-7)
           return where + "row " + std::to_string(i) + " sums to " + std::to_string(sum);
@@ -212,9 +218,9 @@ std::string CheckTrace(const Config& c, const Trace& t, double* worst_tiled_rel)
         // 2e-6 absolute covers the ulps of exp plus the normalisation.
         for (int j = 0; j < n; ++j) {
           if (!t.mask(i, j)) continue;
-          const double exact = std::exp(double(ht.logits(i, j)) - max_logit) / exact_sum;
-          if (std::abs(exact - ht.weights(i, j)) > 2e-6 + 1e-5 * exact) {
-            err << where << "weights(" << i << "," << j << ") = " << ht.weights(i, j) << ", double softmax " << exact;
+          const double exact = std::exp(double(hm.logits(i, j)) - max_logit) / exact_sum;
+          if (std::abs(exact - hm.weights(i, j)) > 2e-6 + 1e-5 * exact) {
+            err << where << "weights(" << i << "," << j << ") = " << hm.weights(i, j) << ", double softmax " << exact;
             return err.str();
           }
         }
@@ -234,7 +240,7 @@ std::string CheckTrace(const Config& c, const Trace& t, double* worst_tiled_rel)
       const double diff = (tiled - ht.output).cwiseAbs().maxCoeff() / vmax;
       const double logit_terms =
           (double(scale_factor) * (ht.Q.cwiseAbs() * kv.K.cwiseAbs().transpose()).maxCoeff() +
-           double(ht.bias.cwiseAbs().maxCoeff())) / double(r.temperature);
+           double(hm.bias.cwiseAbs().maxCoeff())) / double(r.temperature);
       const double tol = 3e-5 + 4.0 * (t.config.d_k + 2) * 6e-8 * logit_terms;
       *worst_tiled_rel = std::max(*worst_tiled_rel, diff / tol);
       if (!(diff <= tol)) {
@@ -259,7 +265,7 @@ TEST_CASE("Property: random configurations keep every invariant", "[property]") 
     const Config c = RandomConfig(rng);
     INFO("config " << k << ": " << c.Describe());
     const auto inner = MakeRandomModel(c.r.seed, c.r.d_model, c.r.heads, c.r.layers);
-    const ScaledEmbeddings source(inner, c.factor);
+    const auto source = std::make_shared<const ScaledEmbeddings>(inner, c.factor);
     TracePtr t;
     try {
       t = RunTraceWith(c.r, source);

@@ -9,13 +9,13 @@
 
 namespace attnviz::ui {
 
-const char* HeadMatrixName(HeadMatrix m) {
+const char* ShownMatrixName(ShownMatrix m) {
   switch (m) {
-    case HeadMatrix::Weights: return "weights";
-    case HeadMatrix::Logits: return "logits";
-    case HeadMatrix::Scores: return "scores";
-    case HeadMatrix::Bias: return "bias";
-    case HeadMatrix::Mask: return "mask";
+    case ShownMatrix::Weights: return "weights";
+    case ShownMatrix::Logits: return "logits";
+    case ShownMatrix::Scores: return "scores";
+    case ShownMatrix::Bias: return "bias";
+    case ShownMatrix::Mask: return "mask";
   }
   return "weights";
 }
@@ -173,28 +173,45 @@ void AttentionView::Draw(ChapterContext& ctx, const AttentionViewOptions& opt) {
   d.selected_row = ctx.ui.selected_token;
   d.highlight_row = d.highlight_col = ctx.ui.hovered_token;
   const Colormap cmap = UiColormap(ctx.ui);
+  // Tooltip extras (score and logit under a weight, or the weight under a
+  // logit) are whole matrices too; past this size they would crowd the cache.
+  constexpr int kExtrasMaxN = 1024;
+  const int li = ctx.ui.layer;
+  extra_a_.reset();
+  extra_b_.reset();
   switch (opt.matrix) {
-    case HeadMatrix::Weights:
-      d.values = head.weights.data();
+    case ShownMatrix::Weights:
+      shown_ = t.Matrix(li, h, HeadMatrix::Weights);
+      d.values = shown_->data();
       d.value_name = "weight";
       d.scale = {cmap, 0.0f, 1.0f};
-      d.extras = {{"score", head.scores.data()}, {"logit", head.logits.data()}};
+      if (n <= kExtrasMaxN) {
+        extra_a_ = t.Matrix(li, h, HeadMatrix::Scores);
+        extra_b_ = t.Matrix(li, h, HeadMatrix::Logits);
+        d.extras = {{"score", extra_a_->data()}, {"logit", extra_b_->data()}};
+      }
       break;
-    case HeadMatrix::Logits:
-    case HeadMatrix::Scores:
-    case HeadMatrix::Bias: {
-      const Mat& m = opt.matrix == HeadMatrix::Logits ? head.logits : opt.matrix == HeadMatrix::Scores ? head.scores : head.bias;
+    case ShownMatrix::Logits:
+    case ShownMatrix::Scores:
+    case ShownMatrix::Bias: {
+      shown_ = t.Matrix(li, h, opt.matrix == ShownMatrix::Logits ? HeadMatrix::Logits
+                               : opt.matrix == ShownMatrix::Scores ? HeadMatrix::Scores : HeadMatrix::Bias);
+      const Mat& m = *shown_;
       d.values = m.data();
-      d.value_name = HeadMatrixName(opt.matrix);
+      d.value_name = ShownMatrixName(opt.matrix);
       // Scores and bias exist for masked pairs too; logits only where allowed.
-      if (opt.matrix != HeadMatrix::Logits) d.allowed = nullptr;
+      if (opt.matrix != ShownMatrix::Logits) d.allowed = nullptr;
       const ValueRange r = AutoValueRange(m.data(), static_cast<long>(m.size()), d.allowed, true);
       d.scale = {IsDivergingColormap(cmap) ? cmap : Colormap::Diverging, r.vmin, r.vmax};
       d.pool = PoolMode::MaxAbs;
-      d.extras = {{"weight", head.weights.data()}};
+      if (n <= kExtrasMaxN) {
+        extra_a_ = t.Matrix(li, h, HeadMatrix::Weights);
+        d.extras = {{"weight", extra_a_->data()}};
+      }
       break;
     }
-    case HeadMatrix::Mask:
+    case ShownMatrix::Mask:
+      shown_.reset();
       if (mask_generation_ != ctx.generation || mask_values_.size() != static_cast<std::size_t>(n) * n) {
         mask_values_.assign(static_cast<std::size_t>(n) * n, 0.0f);
         for (long i = 0; i < static_cast<long>(mask_values_.size()); ++i) mask_values_[i] = t.mask.data()[i] ? 1.0f : 0.0f;
@@ -222,9 +239,9 @@ void AttentionView::Draw(ChapterContext& ctx, const AttentionViewOptions& opt) {
     char title[160];
     std::snprintf(title, sizeof title, "Layer %d, head %d%s%s: attention %s", ctx.ui.layer + 1, h,
                   head.role.empty() ? "" : " ", head.role.empty() ? "" : ("(" + head.role + ")").c_str(),
-                  HeadMatrixName(opt.matrix));
+                  ShownMatrixName(opt.matrix));
     e.title = title;
-    e.slug = "L" + std::to_string(ctx.ui.layer + 1) + "-H" + std::to_string(h) + "-" + HeadMatrixName(opt.matrix);
+    e.slug = "L" + std::to_string(ctx.ui.layer + 1) + "-H" + std::to_string(h) + "-" + ShownMatrixName(opt.matrix);
     e.values = d.values;
     e.rows = d.rows;
     e.cols = d.cols;
@@ -240,15 +257,16 @@ void AttentionView::Draw(ChapterContext& ctx, const AttentionViewOptions& opt) {
   // -- arcs
   if (opt.arcs) {
     if (side_by_side) ImGui::SameLine(0, gap);
-    head_weights_.clear();
     head_names_.clear();
-    for (const HeadTrace& ht : layer.heads) {
-      head_weights_.push_back(ht.weights.data());
-      head_names_.push_back(ht.role.c_str());
-    }
+    for (const HeadTrace& ht : layer.heads) head_names_.push_back(ht.role.c_str());
     ArcsData a;
     a.tokens = t.tokens;
-    a.head_weights = head_weights_;
+    a.heads = static_cast<int>(layer.heads.size());
+    // One row (or one key's column) per head, computed from the trace when drawn.
+    a.weights = [&t, li](int head, int token, bool column, float* out) {
+      if (column) t.WeightsColumn(li, head, token, out);
+      else t.MatrixRows(li, head, HeadMatrix::Weights, token, 1, out);
+    };
     a.head_names = head_names_;
     a.selected_query = ctx.ui.selected_token;
     a.highlight_token = ctx.ui.hovered_token;

@@ -12,11 +12,11 @@
 namespace attnviz::ui {
 
 // Which (N, N) matrix of the focused head the heatmap colours.
-enum class HeadMatrix { Weights, Logits, Scores, Bias, Mask };
-const char* HeadMatrixName(HeadMatrix m);
+enum class ShownMatrix { Weights, Logits, Scores, Bias, Mask };
+const char* ShownMatrixName(ShownMatrix m);
 
 struct AttentionViewOptions {
-  HeadMatrix matrix = HeadMatrix::Weights;
+  ShownMatrix matrix = ShownMatrix::Weights;
   bool head_picker = true;     // a row of head chips above the views
   bool arcs = true;
   bool arcs_head_chips = false;  // the arcs widget's own per-head toggles
@@ -38,8 +38,9 @@ class AttentionView {
   ArcsView arcs_view_;
   std::vector<float> mask_values_;      // the mask as 0/1 floats when HeadMatrix::Mask is shown
   unsigned long mask_generation_ = ~0ul;
-  std::vector<const float*> head_weights_;
   std::vector<const char*> head_names_;
+  // The matrices on screen, computed on demand by the trace and held while shown.
+  MatPtr shown_, extra_a_, extra_b_;
 };
 
 // Head chips: "H0 previous-token" with the head's colour; click focuses the head.

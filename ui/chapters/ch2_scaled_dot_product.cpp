@@ -46,14 +46,14 @@ class ScaledDotProductChapter final : public Chapter {
     view_.Draw(ctx, o);
   }
 
-  std::string SavedState() const override { return HeadMatrixName(kStepMatrix[step_]); }
+  std::string SavedState() const override { return ShownMatrixName(kStepMatrix[step_]); }
   void RestoreState(std::string_view state) override {
     for (int i = 0; i < 3; ++i)
-      if (state == HeadMatrixName(kStepMatrix[i])) step_ = i;
+      if (state == ShownMatrixName(kStepMatrix[i])) step_ = i;
   }
 
  private:
-  static constexpr HeadMatrix kStepMatrix[3] = {HeadMatrix::Scores, HeadMatrix::Logits, HeadMatrix::Weights};
+  static constexpr ShownMatrix kStepMatrix[3] = {ShownMatrix::Scores, ShownMatrix::Logits, ShownMatrix::Weights};
   AttentionView view_;
   int step_ = 0;  // which of kStepMatrix the walkthrough shows
 };

@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include "core/lessons/kv_cache.h"
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/chapters.h"
 #include "ui/segmented_control.h"
@@ -50,11 +51,16 @@ class KvCacheChapter final : public Chapter {
     ctx.layout.AddLastItem("chapter.kv_heads");
     if (ctx.trace) {
       const TraceConfig& c = ctx.trace->config;
-      // K and V, float32, for every token, kv head and layer.
-      const double per_token = 2.0 * c.kv_heads * c.d_k * c.layers * 4;
-      FactBadge("KV cache per token", FormatBytes(per_token), true);
-      FactBadge("for this sentence", FormatBytes(per_token * ctx.trace->n()), true);
-      FactBadge("vs. MHA", c.kv_heads == c.heads ? "1x" : std::to_string(c.heads / c.kv_heads) + "x smaller", true);
+      ModelShape shape;
+      shape.layers = c.layers;
+      shape.heads = c.heads;
+      shape.kv_heads = c.kv_heads;
+      shape.d_k = c.d_k;
+      // K and V, float32 as computed here, for every token, kv head and layer.
+      const lessons::KvCacheLesson k = lessons::ComputeKvCacheLesson(shape, c.kv_heads, ctx.trace->n(), 4);
+      FactBadge("KV cache per token", FormatBytes(k.cache_bytes_per_token), true);
+      FactBadge("for this sentence", FormatBytes(k.cache_bytes), true);
+      FactBadge("vs. MHA", k.kv_heads == k.heads ? "1x" : std::to_string(static_cast<int>(k.reduction)) + "x smaller", true);
     }
     view_.Draw(ctx);
   }

@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include "core/lessons/flash.h"
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/chapters.h"
 #include "ui/segmented_control.h"
@@ -30,10 +31,11 @@ class EfficientAttentionChapter final : public Chapter {
   void Draw(ChapterContext& ctx) override {
     DrawChapterIntro(ctx, number(), title(), kIntro);
     if (ctx.trace) {
-      const double n = ctx.trace->n(), dk = ctx.trace->config.d_k;
       // Per head, float32: the materialised weights versus the tiled kernel's running state (O, m, l).
-      FactBadge("N×N weights per head", FormatBytes(n * n * 4));
-      FactBadge("tiled running state", FormatBytes(n * (dk + 2) * 4), true);
+      const lessons::FlashLesson f =
+          lessons::ComputeFlashLesson(ctx.trace->n(), ctx.trace->config.d_k, ctx.trace->config.heads, 4);
+      FactBadge("N×N weights per head", FormatBytes(f.weights_bytes_per_head));
+      FactBadge("tiled running state", FormatBytes(f.tiled_state_bytes_per_head), true);
     }
     view_.Draw(ctx);
   }

@@ -2,12 +2,15 @@
 // that reads the immutable trace and posts edits to the Request copy. The
 // registry (registry.h) lists the eight chapters and the Playground in order.
 #pragma once
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/compute/compute_service.h"
+#include "core/figure/figure.h"
 #include "core/request.h"
 #include "core/trace.h"
 #include "ui/layout_record.h"
@@ -29,6 +32,11 @@ struct ExportableHeatmap {
   std::span<const Token> row_tokens, col_tokens;
   ColorScale scale;
   std::string value_name = "weight";  // the colorbar's caption
+  // Any other figure (a plot, a chapter's own drawing): built by core/figure
+  // when exported, so the slide is drawn by the same code as `attnviz export`.
+  // When set, it is exported instead of `values`.
+  std::function<Figure()> make_figure;
+  bool Exportable() const { return values != nullptr || static_cast<bool>(make_figure); }
 };
 
 struct ChapterContext {
@@ -44,6 +52,10 @@ struct ChapterContext {
   const Fonts& fonts;
   LayoutRecord& layout;               // named rects for --layout-dump (tests)
   bool computing = false;             // a newer request is being computed
+  // Off-thread computations a chapter asks for by value: traces of modified
+  // Requests and lesson results, cached by key, superseded ones cancelled,
+  // errors as data (core/compute/compute_service.h). Never null in the shell.
+  ComputeService* compute = nullptr;
   float title_reserve = 0;            // pixels at the right of the title row the shell uses (Prev / Next)
   // Set by a view when its heatmap is hovered or clicked; the first one drawn
   // when none is, so Ctrl+E always has a target while a heatmap is visible.
@@ -59,12 +71,22 @@ struct ChapterContext {
 
   // Offers a heatmap as Ctrl+E's target; `focused` wins over earlier offers.
   void OfferExport(ExportableHeatmap h, bool focused) {
-    if (focused || (!export_target_focused && export_target.values == nullptr)) {
+    if (focused || (!export_target_focused && !export_target.Exportable())) {
       export_target = std::move(h);
       export_target_focused = export_target_focused || focused;
     }
   }
 };
+
+// Offers any core figure (a plot, a chapter's own drawing) the same way: the
+// figure is copied into the closure and built again only when exported.
+inline void OfferFigure(ChapterContext& ctx, std::string title, std::string slug, Figure figure, bool focused) {
+  ExportableHeatmap e;
+  e.title = std::move(title);
+  e.slug = std::move(slug);
+  e.make_figure = [f = std::move(figure)] { return f; };
+  ctx.OfferExport(std::move(e), focused);
+}
 
 class Chapter {
  public:

@@ -34,8 +34,9 @@ class HeadThumbnails {
       Clear();
       const int n = t.n();
       const int f = PoolFactorFor(n, kThumbTexels);
-      for (const HeadTrace& h : l.heads) {
-        const PooledMatrix p = PoolMatrix(h.weights.data(), t.mask.data(), n, n, f, f, PoolMode::Max);
+      for (int h = 0; h < static_cast<int>(l.heads.size()); ++h) {
+        const MatPtr w = t.Matrix(layer, h, HeadMatrix::Weights);
+        const PooledMatrix p = PoolMatrix(w->data(), t.mask.data(), n, n, f, f, PoolMode::Max);
         const std::vector<std::uint8_t> rgba = BakeHeatmapRgba(p, cmap, 0.0f, 1.0f);
         ids_.push_back(textures_->Create(p.cols, p.rows, rgba.data()));
       }
@@ -123,7 +124,7 @@ class Playground final : public Chapter {
     }
     AttentionViewOptions o;
     o.head_picker = false;  // the thumbnails pick the head
-    o.matrix = static_cast<HeadMatrix>(matrix_);
+    o.matrix = static_cast<ShownMatrix>(matrix_);
     o.arcs_head_chips = true;
     o.id = "playground";
     view_.Draw(ctx, o);

@@ -57,6 +57,7 @@ void Shell::DrawChapter(const ShellFrame& frame) {
     notes_.DrawNotices(layout_);
   }
   ChapterContext ctx{frame.trace.get(), frame.generation, request_, ui_, *textures_, fonts_, layout_};
+  ctx.compute = &compute_;
   ctx.computing = frame.busy;
   ctx.title_reserve = nav_width;
   ImGui::PushID(chapter->number());
@@ -71,7 +72,7 @@ void Shell::DrawChapter(const ShellFrame& frame) {
   if (!ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows)) {
     ui_.hovered_row = ui_.hovered_col = -1;
   }
-  if (ctx.export_target.values) {
+  if (ctx.export_target.Exportable()) {
     export_target_ = ctx.export_target;
     export_trace_ = frame.trace;
   } else {

@@ -17,7 +17,7 @@ namespace attnviz::ui {
 std::string Shell::ExportDirectory() { return DefaultExportDirectory(); }
 
 void Shell::ExportFocused() {
-  if (!export_target_.values || !export_trace_) {
+  if (!export_target_.Exportable() || !export_trace_) {
     Toast("Nothing to export: no heatmap is on screen", true);
     return;
   }

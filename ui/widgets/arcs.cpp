@@ -53,16 +53,17 @@ std::string Label(std::span<const Token> tokens, int i) { return DisplayToken(to
 std::vector<Arc> SelectArcs(const ArcsData& d, const ArcsView& v, int n, int token, bool incoming) {
   std::vector<Arc> arcs;
   const float thr = std::max(v.min_weight, 1e-4f);
-  const int heads = static_cast<int>(d.head_weights.size());
+  const int heads = d.heads;
   std::vector<Arc> head_arcs;
+  std::vector<float> w(static_cast<std::size_t>(n));
   for (int h = 0; h < heads; ++h) {
-    if (!HeadVisible(v, h) || !d.head_weights[h]) continue;
-    const float* w = d.head_weights[h];
+    if (!HeadVisible(v, h) || !d.weights) continue;
+    d.weights(h, token, incoming, w.data());
     head_arcs.clear();
     for (int j = 0; j < n; ++j) {
       const int q = incoming ? j : token;
       const int k = incoming ? token : j;
-      const float x = w[static_cast<std::size_t>(q) * n + k];
+      const float x = w[static_cast<std::size_t>(j)];
       if (std::isfinite(x) && x >= thr) head_arcs.push_back({h, q, k, x});
     }
     if (static_cast<int>(head_arcs.size()) > kMaxArcsPerHead) {
@@ -127,7 +128,7 @@ bool DrawToolbar(const ArcsData& d, ArcsView& v, float width) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Arcs with a weight below this are not drawn");
 
   // Head chips: filled in the head's colour when shown, outlined when hidden; wrap to the width.
-  const int heads = static_cast<int>(d.head_weights.size());
+  const int heads = d.heads;
   if (heads == 0) return changed;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const float chip_h = ImGui::GetTextLineHeight() + style.FramePadding.y;
@@ -179,6 +180,15 @@ bool DrawToolbar(const ArcsData& d, ArcsView& v, float width) {
 
 }  // namespace
 
+std::function<void(int, int, bool, float*)> ArcsWeightsFromMatrices(std::span<const float* const> matrices, int n) {
+  return [matrices, n](int h, int token, bool column, float* out) {
+    const float* m = matrices[static_cast<std::size_t>(h)];
+    for (int j = 0; j < n; ++j)
+      out[j] = column ? m[static_cast<std::size_t>(j) * n + token] : m[static_cast<std::size_t>(token) * n + j];
+  };
+}
+
+
 // [SECTION] DrawAttentionArcs
 
 ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImVec2 size) {
@@ -188,7 +198,7 @@ ArcsResult DrawAttentionArcs(const char* id, const ArcsData& d, ArcsView& v, ImV
   const float font = ImGui::GetFontSize();
   const float lh = ImGui::GetTextLineHeight();
   const int n = static_cast<int>(d.tokens.size());
-  const int heads = static_cast<int>(d.head_weights.size());
+  const int heads = d.heads;
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const int vtx_start = draw->VtxBuffer.Size;
 

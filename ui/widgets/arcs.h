@@ -12,16 +12,18 @@
 // and everything is clipped to the widget.
 //
 // Usage:
-//   std::vector<const float*> w;                 // one (N, N) weights matrix per head
-//   for (auto& h : layer.heads) w.push_back(h.weights.data());
 //   ui::ArcsData d;
-//   d.tokens = trace.tokens; d.head_weights = w;
+//   d.tokens = trace.tokens; d.heads = H;
+//   d.weights = [&](int h, int token, bool column, float* out) {   // one row or column, on demand
+//     column ? trace.WeightsColumn(layer, h, token, out) : trace.MatrixRows(layer, h, HeadMatrix::Weights, token, 1, out);
+//   };
 //   d.selected_query = state.selected_token; d.highlight_token = state.hovered_token;
 //   ui::ArcsResult r = ui::DrawAttentionArcs("##arcs", d, state.arcs_view);
 //   if (r.clicked_token >= 0) state.selected_token = r.clicked_token == state.selected_token ? -1 : r.clicked_token;
 //   state.hovered_token = r.hovered_token;
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <span>
 
 #include <imgui.h>
@@ -47,7 +49,11 @@ struct ArcsView {
 
 struct ArcsData {
   std::span<const Token> tokens;              // N
-  std::span<const float* const> head_weights; // H pointers to (N, N) row-major weights (query row, key column)
+  int heads = 0;                              // H
+  // Head h's weights from query `token` to every key (column false), or from
+  // every query into key `token` (column true), written to out (N). Called
+  // for the one token whose arcs are drawn, so a trace need not hold N x N.
+  std::function<void(int head, int token, bool column, float* out)> weights;
   std::span<const char* const> head_names;    // optional, H names for chips' tooltips (e.g. roles)
   int selected_query = -1;                    // -1 = none (then hovering previews, else a hint is shown)
   int highlight_token = -1;                   // hovered elsewhere: highlighted, and its arcs previewed
@@ -61,6 +67,9 @@ struct ArcsResult {
   int arcs_drawn = 0;       // curves drawn this frame (tests check it stays bounded)
   int vertices = 0;         // draw-list vertices this widget added this frame
 };
+
+// For callers that hold whole (N, N) row-major matrices (one per head).
+std::function<void(int, int, bool, float*)> ArcsWeightsFromMatrices(std::span<const float* const> matrices, int n);
 
 // Draws at the cursor. size (0,0): available width and height (at least 12 em tall).
 ArcsResult DrawAttentionArcs(const char* id, const ArcsData& data, ArcsView& view,

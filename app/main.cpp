@@ -20,6 +20,7 @@ void PrintHelp() {
       "  attnviz trace [options]      print every step of attention as JSON (no display needed)\n"
       "  attnviz export [options]     write a heatmap, arcs or head-grid figure as PNG/SVG (no display needed)\n"
       "  attnviz lesson NAME [opts]   print the numbers behind a chapter as JSON (attnviz lesson --list)\n"
+      "  attnviz bench [options]      time attention here against this machine's FMA peak\n"
       "  attnviz --help | --version\n"
       "  attnviz <command> --help     the options of one command\n"
       "\n"
@@ -63,8 +64,9 @@ int main(int argc, char** argv) {
     if (first == "trace") return attnviz::app::RunTraceCommand(rest);
     if (first == "export") return attnviz::app::RunExportCommand(rest);
     if (first == "lesson") return attnviz::app::RunLessonCommand(rest);
+    if (first == "bench") return attnviz::app::RunBenchCommand(rest);
     if (first.rfind("-", 0) != 0) {
-      std::fprintf(stderr, "attnviz: unknown command '%s'; expected trace, export, lesson, or options for the window (see attnviz --help)\n",
+      std::fprintf(stderr, "attnviz: unknown command '%s'; expected trace, export, lesson, bench, or options for the window (see attnviz --help)\n",
                    attnviz::PrintableArg(first).c_str());
       return 2;
     }

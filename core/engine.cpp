@@ -21,11 +21,14 @@
 #include "core/attention/mask.h"
 #include "core/attention/positional.h"
 #include "core/limits.h"
+#include "core/model/builtin.h"
 
 namespace attnviz {
 namespace {
 
 std::string SourceKey(const Request& r) {
+  // The built-in model has a design per positional kind (builtin.h).
+  if (r.model == "builtin") return BuiltinDesignKey(r.positional);
   if (r.model == "random")
     return "random/" + std::to_string(r.seed) + "/" + std::to_string(r.d_model) + "/" + std::to_string(r.heads) + "/" +
            std::to_string(r.layers);

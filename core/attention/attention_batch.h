@@ -9,6 +9,7 @@
 // the engine noticing. Equal to the reference ComputeHeadSteps().output to
 // float rounding (tests/unit/test-engine.cpp, test-tiled.cpp).
 #pragma once
+#include <string_view>
 #include <vector>
 
 #include "core/cancel.h"
@@ -41,11 +42,31 @@ struct AttentionWork {
   long pairs_allowed = 0;            // (query, key) pairs the mask allows, over all heads
 };
 
+// Instruction sets of the tiled kernel. The shipped binary is built without
+// -march, so the AVX paths live in their own files compiled with per-file flags
+// and are chosen at run time from the CPU (core/attention/attention_kernel.h).
+enum class KernelIsa { Auto, Avx512, Avx2, Portable };
+
+class ThreadPool;
+
 struct AttentionOptions {
-  int threads = 0;                   // 0 = the shared pool's size
-  int tile_q = 0, tile_k = 0;        // 0 = the kernel's choice (sized for the caches)
+  int threads = 0;                   // 0 = the pool's size; never more than the pool has
+  int tile_q = 0, tile_k = 0;        // 0 = the kernel's choice (sized for the caches); tile_k is
+                                     // rounded up to whole 64-key chunks (one bit mask word per row)
   bool reference = false;            // force the plain per-head reference (tests, bench --impl reference)
+  KernelIsa isa = KernelIsa::Auto;   // Auto: $ATTNVIZ_KERNEL (avx512|avx2|portable) if set, else the best the CPU has
+  ThreadPool* pool = nullptr;        // nullptr = ThreadPool::Shared()
 };
+
+std::string_view ToString(KernelIsa isa);  // "auto", "avx512", "avx2", "portable"
+// Whether this CPU (and this build) can run the path. Auto and Portable: always.
+bool KernelIsaSupported(KernelIsa isa);
+// The path a call with `requested` runs: Auto reads $ATTNVIZ_KERNEL, then picks
+// the best supported; a request the CPU cannot run falls back to the best it can.
+KernelIsa ResolveKernelIsa(KernelIsa requested);
+// Default tile sizes of the kernel (measured on the development machine, see README "Benchmarks").
+inline constexpr int kDefaultTileQ = 96;
+inline constexpr int kDefaultTileK = 256;
 
 // Computes every head's output (and lse when asked). Throws Cancelled when the
 // token is cancelled (checked between query blocks), InputError never.

@@ -4,6 +4,7 @@
 
 #include "core/engine.h"
 #include "core/lessons/flash.h"
+#include "core/lessons/induction.h"
 #include "core/lessons/kv_cache.h"
 #include "core/lessons/lesson.h"
 #include "core/lessons/memory.h"
@@ -28,6 +29,14 @@ nlohmann::json RunRnn(const LessonArgs& a, LessonContext& ctx) {
   p.radius = a.Num("radius");
   p.seed = a.request.seed;
   return ToJson(RunRnnLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+// [SECTION] Chapters 2-4
+
+nlohmann::json RunInduction(const LessonArgs& a, LessonContext& ctx) {
+  InductionParams p;
+  p.top = a.Int("top");
+  return ToJson(RunInductionLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
 // [SECTION] Chapter 6
@@ -92,6 +101,9 @@ const std::vector<LessonInfo>& AllLessons() {
                   Int("seed", "S", "seed of the network's weights (the shared --seed option)", 0, 0, 1)},
                  true, RunRnn});
     // -- chapters 2-4 add their lessons here (issue 9)
+    l.push_back({"induction", 3, "the built-in model's induction circuit on the sentence: what layer 1's previous-token head writes, what layer 2's induction head matches, and whether each repeated token finds the token after its earlier copy",
+                 {Int("top", "K", "keys listed per query row, largest weight first", 1, kInductionMaxTop, 5)},
+                 true, RunInduction});
     // -- chapter 5 adds its lessons here (issue 10)
     l.push_back({"kv-cache", 6, "the KV cache of the model on screen: bytes per token and for the sentence, and the saving of G < H",
                  {Int("bytes", "B", "bytes per cached value (4 = float32, as computed here)", 1, 8, 4)},

@@ -1,15 +1,17 @@
-// The built-in model: one attention layer whose every weight is set by hand.
+// The built-in model: two attention layers whose every weight is set by hand.
 //
-// Nothing here is trained. Each of the 8 heads is a small, checkable circuit
-// built from two ingredients that the residual stream X = E + PE provides:
-// the sinusoidal positions (SPEC.md) and a word embedding E from the lexicon.
-// This comment is the specification; tests/unit/test-builtin-model.cpp checks it.
+// Nothing here is trained. Each of the 16 heads is a small, checkable circuit
+// built from what the residual stream provides: the sinusoidal positions
+// (SPEC.md) and a word embedding E from the lexicon in layer 1, plus what
+// layer 1 wrote in layer 2. This comment is the specification;
+// tests/unit/test-builtin-model.cpp and test-lesson-induction.cpp check it.
 //
 // Index
 //   [SECTION] Residual stream layout (what each of the 64 dims holds)
 //   [SECTION] Word embedding (lexicon -> POS, topic, identity)
-//   [SECTION] Head construction kit (position rotations, PE cancellation)
-//   [SECTION] The eight heads
+//   [SECTION] Head construction kit (position rotations, PE cancellation, RoPE terms)
+//   [SECTION] Layer 1: the eight heads
+//   [SECTION] Layer 2: heads that read what layer 1 wrote
 //   [SECTION] WeightSource
 //
 // ---------------------------------------------------------------------------
@@ -19,27 +21,35 @@
 //   dims    PE pairs  w_k             E (embedding) holds
 //   0..15   0..7      1 .. 0.133      nothing: X here is exactly PE, so the
 //                                      position heads read clean positions
-//   16..31  8..15     0.1 .. 0.024    nothing: PE turns by a radian or more within
-//                                      42 tokens here, too fast to share with words
+//   16..31  8..15     0.1 .. 0.013    nothing: PE turns by a radian or more within
+//                                      75 tokens here, too fast to share with words
 //                                      (duplicate-token reads pair 8 as a position)
-//   32..43  16..21    0.01 .. 0.0032  part of speech: 5 x share of each of the 12
+//   32..43  16..21    0.01 .. 0.0024  part of speech: 5 x share of each of the 12
 //                                      tags noun verb adj adv det pron adp conj aux
 //                                      part num punct (dim 32 + tag)
-//   44..47  22..23                    nothing (spare)
+//   44..47  22..23    0.0018, 0.0013  nothing in E: layer 1 writes "the previous
+//                                      word" here (with 60 and 62, below)
 //   48..58  24..29    0.001 .. 2.4e-4 identity, even dims 48,50,..,58: a 6-dim unit
 //           (sin dims)                vector x 5 from FNV-1a of the lowercased word
-//   60,62   30..31 sin                nothing (spare)
+//   60,62   30..31 sin 1.8e-4, 1.3e-4 nothing in E: previous word (continued)
 //   49..63  24..31    0.001 .. 1.3e-4 topic, odd dims 49,51,..,63: 8 coarse topics
 //           (cos dims)                (below) as a unit vector x 5; 0 for function words
+//
+// The previous-word dims 44, 45, 46, 47, 60, 62 (kBuiltinPreviousWordDims) are
+// the six the words leave free, all where PE moves slowly. Layer 1's W_o
+// writes the previous-token head's output there: after layer 1, token i
+// carries who it is (identity dims) and who came before it (previous-word dims,
+// in the same coordinates, coordinate c of one beside coordinate c of the other).
 //
 // Why these places: content sits where PE moves slowly. In the identity dims
 // PE = sin(w p) <= 0.2 for p < 200, next to a content value of 5. In the topic
 // dims PE = cos(w p) ~= 1 is nearly constant, and every projection that reads
 // content dims gets the bias b = -PE(0) W, which removes that constant (the
 // "PE cancellation" below). The POS dims drift more (w up to 0.01: at p = 60
-// the sin is 0.56), which the large POS margins absorb. Past a few hundred
-// tokens even the slow pairs drift and the content heads blur: the model is
-// for sentences and paragraphs, not books.
+// the sin is 0.56), which the large POS margins absorb; the previous-word dims
+// 44..47 drift about twice as fast as the identity dims (0.35 at p = 200).
+// Past a few hundred tokens even the slow pairs drift and the content heads
+// blur: the model is for sentences and paragraphs, not books.
 //
 // Topics: WordNet lexicographer classes of the word, weighted by how often each
 // sense was tagged (the lexicon's class shares), summed into 8 topics:
@@ -61,7 +71,7 @@
 // identity vector exists for every token, known or not.
 //
 // ---------------------------------------------------------------------------
-// The heads. Logits below are after the engine's 1/sqrt(8) (scale on, T = 1);
+// Layer 1. Logits below are after the engine's 1/sqrt(8) (scale on, T = 1);
 // "d = j - i" is the key's offset from the query. Every position term is a sum
 // over PE pairs of c_k cos(w_k (j - i - delta)): the query reads its own PE
 // pair rotated by delta steps (a fixed 2x2 rotation, so linear in X), the key
@@ -69,8 +79,8 @@
 //
 //  h role             Q . K (the logit)                                     V (what it moves)
 //  0 previous-token   30 x sum_k c_k cos(w_k (j - i + 1)), pairs 0,2,5,7,   identity of the key word
-//                     c = 1:1.5:2:1 normalized; 30 at j = i - 1, at most
-//                     25.9 at i or i - 2, at most 28.3 at any offset < 4096
+//                     c = 1:1.5:2:1 normalized; 30 at j = i - 1, at most    (unit length): what W_o
+//                     25.9 at i or i - 2, at most 28.3 at any offset < 4096 writes for layer 2
 //  1 next-token       the same with delta = +1: peak at j = i + 1          part of speech (8 coarse groups)
 //                     (a causal mask hides i + 1: the row then sits on i)
 //  2 first-token      constant query (b_q) x the cos dims of pairs 0..7:     nothing (V = 0): a sink is
@@ -86,37 +96,154 @@
 //                     bump centred on j = i - 1.5: the nearest noun or
 //                     pronoun to the left
 //  6 duplicate-token  10 x identity_i . identity_j (6 dims: 10 for the same  PE pairs 0..3 of the key:
-//                     word, typically |.| < 4 for different words)           WHERE the copy is, what an
-//                     + 2.5 x sin(0.1 (i - j)) from PE pair 8: an earlier    induction head in a second
-//                     copy up to ~30 tokens back beats the query itself      layer would read
+//                     word, typically |.| < 4 for different words)           WHERE the copy is
+//                     + 2.5 x sin(0.1 (i - j)) from PE pair 8: an earlier
+//                     copy up to ~30 tokens back beats the query itself
 //                     (+0.74 at 3 back), a later copy loses, self gets 0
 //  7 local-context    14 x mean cos(w_k (j - i)) over pairs 4..7: about     topic of the key: the gist
 //                     exp(-0.36 (i - j)^2), a soft window of +-2 tokens     of the neighbourhood
 //
-// W_o is the 64x64 identity and b_o = 0: the layer's result is the concat of
-// head outputs, dims 8h..8h+7 holding head h. There is no MLP; the residual
-// after the layer is X + result (WeightSource default).
+// Layer 1's W_o writes one thing: head 0's output columns 0..5 (the previous
+// word's identity, unit length) into the previous-word dims, times 5; b_o = 0.
+// (The one-layer model had W_o = identity, each head's output in dims
+// 8h..8h+7. With a second layer reading the stream, those writes would land on
+// the positions and word features layer 2 reads: duplicate-token's and
+// local-context's on the identity dims. The other heads' outputs are what the
+// chapters show per head; nothing downstream needs them.) There is no MLP; the
+// residual after layer 1 is X + result (WeightSource's default NextResidual).
 //
-// Limits, by design: one layer cannot disambiguate ("saw" is the verb even in
+// ---------------------------------------------------------------------------
+// Layer 2 reads X + what layer 1 wrote. pw_j = the previous-word dims of
+// token j (~ 5 x 0.97 x identity of token j - 1), id_i = the identity dims.
+//
+//  h role              Q . K (the logit)                                    V (what it moves)
+//  0 induction         40 x <id_i, pw_j> / 25  -  3 x cos(id_i, id_j)      identity of the key: the
+//                      (query: who I am; key: who came before you)         word that followed my
+//                                                                          earlier copy, a prediction
+//  1 same-predecessor  10 x <pw_i, pw_j> / 25 + 2.5 sin(0.1 (i - j))       identity of the key
+//                      (- 0.75 cos(pw_i, id_j), from the shared key):
+//                      tokens that came after the same word as I did
+//  2 previous-token    layer 1's head 0 again                              identity of the key
+//  3 two-back          layer 1's head 0's query and key                    previous-word dims of the
+//                                                                          key: token i - 2
+//  4 first-token       layer 1's head 2 again                              nothing
+//  5 average-word      0: every allowed key weighs the same                identity  } the plain average
+//  6 average-topic     0                                                   topic     } of the sentence
+//  7 average-pos       0                                                   POS       } (so far, if causal)
+//
+// The induction circuit (K-composition): layer 1's previous-token head moves
+// the identity of token j - 1 to token j, and W_o writes it into the
+// previous-word dims. The induction head's query reads who token i is, its key
+// reads who came before token j: they match where j follows an earlier copy of
+// token i. On "... Mr and Mrs Dursley ... Mr and Mrs" the second "Mrs" looks at
+// "Dursley", and its value copies "Dursley": what came next last time. Heads 1
+// (Q- and K-composition) and 3 (V-composition) read layer 1's write in the
+// other two ways. The -3 x cos(id_i, id_j) term: token 0 has no previous
+// token, so layer 1's previous-token head reads token 0 itself there and
+// writes the first word as token 0's "previous word"; without the term a
+// repeat of the first word would match token 0 as well as token 1. It also
+// keeps the head off the earlier copies themselves (duplicate-token's job).
+// The induction head has no sink: a first-token column swings by half its
+// peak from one position to the next, which drowned the match (on 20 random
+// words repeated, 70% hits with a first-token term of 12 beside a match of 24,
+// 95% without). A token with no earlier copy therefore puts its weight on
+// whichever earlier token's predecessor most resembles it.
+//
+// Layer 2's W_o is the identity (dims 8h..8h+7 hold head h) and b_o = 0: its
+// result is read by nothing further, the model has no unembedding.
+// Kv-head pairs (0,1) and (2,3) read one key each (so 4 kv heads keep their
+// patterns); (4,5) and (6,7) pair a head with an average head, whose key is 0.
+//
+// ---------------------------------------------------------------------------
+// Two designs, one per kind of position (MakeBuiltinModel(positional)).
+// With sinusoidal positions X = E + PE and the position heads read PE, as in
+// the tables above. With RoPE, none and ALiBi X = E: there is no PE to read
+// (nor to cancel: the PE cancellation biases are left out), and the position
+// heads are designed RoPE's way instead, as constant queries and keys (biases)
+// that RoPE turns by position: in pair p (head columns 2p, 2p+1, theta_p =
+// 10000^(-2p/8) = 1, 0.1, 0.01, 0.001 radians per token), k_p = g (1, 0) and
+// q_p = g (cos, sin)(phi_p) give q_m . k_n = g^2 cos((n - m) theta_p - phi_p):
+// a function of n - m alone. A previous-token query is its key turned one
+// step back (phi_p = -theta_p): the score peaks at n = m - 1.
+//
+//  role                RoPE design (logit A_p per pair, theta 1, 0.1, 0.01, 0.001)
+//  previous-token      8, 30, 28, 4 with phi_p = -theta_p: 70 at n = m - 1, 3.9 below
+//  (and two-back)      it at the adjacent offsets and 1.5 more at every other offset
+//                      below 628, at least 1.1 below it at every offset up to 4096
+//  next-token          the same with phi_p = +theta_p
+//  first-token         pair 3 only, 60 with phi = -pi/2: -60 sin((n - m) 0.001), falling
+//                      in n for |n - m| < 1570 (a quarter turn): keys farther back
+//                      score higher, by only 0.06 per token
+//  local-context       1, 40, 24, 24 with phi = 0: 89 at n = m, 0.66, 2.2, 3.8 below it
+//                      at offsets 1, 2, 3, at least 4.65 below at every offset >= 4
+// Why these amplitudes: only theta = 1 tells neighbours apart (1 - cos 1 =
+// 0.46 of its logit at offset 1), but it comes back near its peak every 2 pi
+// tokens (cos 6 = 0.96); the 0.1 pair removes those returns and comes back
+// itself after 63 tokens, the 0.01 pair removes that and comes back after 628,
+// the 0.001 pair removes that. A head of 8 has no pair between 1 and 0.1, so
+// RoPE position heads need larger logits than the sinusoidal ones (70 and 89
+// against 30 and 14); the amplitudes came from a search for the largest weight
+// on the target at 88 tokens with at least a 1-logit margin up to 4096.
+// Why two designs and not one: a constant query added to the sinusoidal
+// design would add q . K_j, a function of j, to every logit (only constants
+// and functions of the query cancel in the softmax), so the two designs would
+// need disjoint columns, 8 each: a head of 8 has room for one. Sharing, each
+// kind would get two pairs, and the best two keep a 1-logit margin for the
+// previous token only up to offset 62 (RoPE) or 259 (sinusoidal) at a 30-logit
+// peak, against 4096 with four. Trained models face the same choice: a model
+// is trained for one positional scheme.
+// RoPE knows only n - m, so "position 0" cannot be said: first-token becomes a
+// lean to the earliest keys (its argmax stays on token 0 up to 1570 tokens,
+// with about 5 times the uniform weight at 88 tokens). Real RoPE models make
+// their sink from the content of a start token, which this text does not have.
+//
+// ---------------------------------------------------------------------------
+// Limits, by design: layer 1 cannot disambiguate ("saw" is the verb even in
 // "a saw"), the syntactic head looks right so under a causal mask a determiner
 // cannot see its noun, 6 identity dims make about 1 pair of distinct words in
 // 400 look alike (cosine > 0.9), and topics are WordNet's coarse classes
-// ("ocean" is a natural object, "fish" an animal: no match).
+// ("ocean" is a natural object, "fish" an animal: no match). The induction head
+// inherits the identity limit: on random words repeated (causal, 10
+// sequences each) it finds the token after the first copy for 99.5% of the
+// repeated tokens at 20 words, 97.6% at 100 and 93.6% at 200; its misses are
+// near-collisions of identity vectors (cosine >= 0.85), likelier past a few
+// hundred tokens as the PE drift in the identity and previous-word dims grows.
+// Induction is a decoder's circuit: without the causal mask, key i + 1 also
+// follows a copy of token i (token i itself), and the row splits between it
+// and the token after the earlier copy.
 //
 // What changes when the request leaves the design point (sinusoidal PE, scale
-// on, T = 1, 8 kv heads), measured on an 88-token paragraph:
-//  - positional none / alibi: X carries no PE. previous/next/first/local-context
-//    go flat (alibi: they become "recent tokens"); same-topic and duplicate-token
-//    still match, duplicate without its lean to earlier copies (about 0.5 on
-//    each copy); syntactic and verb-subject still find nouns but lose direction.
-//  - rope: no PE in X either, and the engine's rotation of Q and K turns the
-//    content dot products by the distance: same-topic breaks too.
-//  - kv heads 4 pools K/V of heads (0,1), (2,3), (4,5), (6,7). previous- and
-//    next-token read identical keys, as do syntactic and verb-subject, so those
-//    four still work (their values mix). The other two pairs do not share
-//    keys: first-token and duplicate-token still pick their token (their
-//    logits are the larger), same-topic and local-context break. kv heads 2
-//    or 1 break nearly everything: pooling works for heads that agree on keys.
+// on, T = 1, 8 kv heads, causal for induction), measured on an 88-token
+// paragraph and on 20 random words repeated:
+//  - rope: the RoPE design above; previous-token, next-token and local-context
+//    keep their jobs (weight on the target >= 0.94 at 88 tokens), first-token
+//    leans. RoPE also turns every content dot product by the distance: only a
+//    token's match with itself is unturned, so same-topic collapses onto the
+//    query itself, syntactic and verb-subject go by chance, and the induction
+//    head's identity match (in pairs turning 1 and 0.1 rad per token) is
+//    scrambled: 27% hits. A RoPE model keeps content in its slow pairs; a head
+//    of 8 has two (0.01 and 0.001).
+//  - none: nothing tells positions apart, attention is permutation-equivariant
+//    (every head's weights permute with the tokens); the position heads'
+//    constant queries and keys make them exactly uniform. same-topic and
+//    duplicate-token still match (duplicate without its lean: about 0.5 on
+//    each copy); syntactic and verb-subject still find nouns but lose
+//    direction. Layer 1's previous-token head is uniform, so the
+//    previous-word dims hold an average word: induction 12% (chance).
+//  - alibi: the same, plus -m_h |i - j|: the position heads become recency
+//    heads, the token itself first and its neighbours fading at the head's
+//    slope (1/2 per token for previous-token down to 1/256 for local-context);
+//    the previous-word dims hold a blur of the token and its neighbours:
+//    induction 0.5%.
+//  - kv heads 4 pools K/V of heads (0,1), (2,3), (4,5), (6,7). In layer 1,
+//    previous- and next-token read identical keys, as do syntactic and
+//    verb-subject, so those four still work (their values mix). The other two
+//    pairs do not share keys: first-token and duplicate-token still pick their
+//    token (their logits are the larger), same-topic and local-context break.
+//    Layer 2's pairs keep their patterns, but layer 1's previous-token head now
+//    moves half the previous word and half a part-of-speech mix: induction
+//    58%. kv heads 2 or 1 break nearly everything: pooling works for heads that
+//    agree on keys and values.
 //  - scale off multiplies every logit by sqrt(8) (sharper); T divides them.
 #include "core/model/builtin.h"
 
@@ -136,22 +263,34 @@ namespace {
 // [SECTION] Residual stream layout
 // ============================================================================
 
-constexpr int kD = kBuiltinDModel;  // 64
-constexpr int kH = kBuiltinHeads;   // 8
-constexpr int kDk = kD / kH;        // 8
+constexpr int kD = kBuiltinDModel;       // 64
+constexpr int kH = kBuiltinHeads;        // 8
+constexpr int kDk = kD / kH;             // 8
+constexpr int kLayers = kBuiltinLayers;  // 2
 
 constexpr int kPosTagDim0 = 32;          // 12 POS dims: 32 + PartOfSpeech
-constexpr int kIdentityDims = 6;         // dims 48, 50, ..., 58
+constexpr int kIdentityDims = static_cast<int>(kBuiltinIdentityDims.size());  // 6: dims 48, 50, ..., 58
 constexpr int kTopicCount = 8;           // dims 49, 51, ..., 63
 constexpr float kContentScale = 5.0f;    // every content feature has this norm (or share x this)
 
-constexpr int IdentityDim(int i) { return 48 + 2 * i; }
+constexpr int IdentityDim(int i) { return kBuiltinIdentityDims[i]; }
+constexpr int PreviousWordDim(int i) { return kBuiltinPreviousWordDims[i]; }
 constexpr int TopicDim(int t) { return 49 + 2 * t; }
 constexpr int PosTagDim(PartOfSpeech p) { return kPosTagDim0 + static_cast<int>(p); }
+static_assert(kBuiltinPreviousWordDims.size() == kBuiltinIdentityDims.size(), "the write is the identity's size");
 
 // w_k of PE pair k, exactly as SinusoidalEncoding computes it (positional.cpp):
 // 10000^(-2k/D). Kept in double here; the weights are rounded to float once.
 double PairFrequency(int k) { return std::pow(10000.0, -2.0 * k / kD); }
+
+// theta_p of RoPE pair p of a head (columns 2p, 2p+1), exactly as ApplyRope
+// computes it: 10000^(-2p/dk) = 1, 0.1, 0.01, 0.001 radians per position.
+double RotaryFrequency(int p) { return std::pow(10000.0, -2.0 * p / kDk); }
+
+// Which positional scheme a set of weights is designed for (the top of this
+// file): Sinusoidal when X carries PE; Rotary when it carries none (RoPE turns
+// Q and K inside attention; none and ALiBi use the same weights).
+enum class PositionDesign { Sinusoidal, Rotary };
 
 // ============================================================================
 // [SECTION] Word embedding
@@ -263,7 +402,10 @@ HeadWeights EmptyHead(const char* role) {
   return h;
 }
 
-void FinishBiases(HeadWeights& h) {
+// The PE cancellation exists only where there is PE to cancel: in the rotary
+// design X holds the word features alone, and the same bias would shift them.
+void FinishBiases(HeadWeights& h, PositionDesign d) {
+  if (d != PositionDesign::Sinusoidal) return;
   h.q.b_q += CancelSlowPe(h.q.W_q);
   h.kv.b_k += CancelSlowPe(h.kv.W_k);
   h.kv.b_v += CancelSlowPe(h.kv.W_v);
@@ -287,6 +429,30 @@ void AddPositionBump(HeadWeights& h, const std::array<int, M>& pairs, const std:
   }
 }
 
+// The rotary kit. Under RoPE, constant q_p and k_p in pair p (biases, since X
+// carries no position) become R(m theta_p) q_p and R(n theta_p) k_p, and
+//   q_m . k_n = |q_p| |k_p| cos((n - m) theta_p - phi_p),
+// phi_p = the angle from k_p to q_p: a function of n - m alone, peaking at
+// n - m = phi_p / theta_p. A query rotated one step back (phi_p = -theta_p)
+// peaks on the previous token. Here k_p = g (1, 0), q_p = g (cos, sin)(phi_p),
+// g^2 / sqrt(dk) = logit.
+float RotaryGain(double logit) { return static_cast<float>(std::sqrt(logit * kSqrtDk)); }
+void AddRotaryKey(HeadWeights& h, int pair, double logit) { h.kv.b_k(2 * pair) += RotaryGain(logit); }
+void AddRotaryQuery(HeadWeights& h, int pair, double logit, double cos_phi, double sin_phi) {
+  h.q.b_q(2 * pair) += RotaryGain(logit) * static_cast<float>(cos_phi);
+  h.q.b_q(2 * pair + 1) += RotaryGain(logit) * static_cast<float>(sin_phi);
+}
+void AddRotaryTerm(HeadWeights& h, int pair, double logit, double phi) {
+  AddRotaryKey(h, pair, logit);
+  AddRotaryQuery(h, pair, logit, std::cos(phi), std::sin(phi));
+}
+
+// sum_p A_p cos((n - m - delta) theta_p) over the 4 pairs: peak sum A_p at n - m = delta.
+void AddRotaryShift(HeadWeights& h, const std::array<double, 4>& logits, double delta) {
+  for (int p = 0; p < 4; ++p)
+    if (logits[p] > 0) AddRotaryTerm(h, p, logits[p], delta * RotaryFrequency(p));
+}
+
 // V = the key's part of speech folded to 8 coarse groups, each share in [0, 1].
 void ValueIsPartOfSpeech(HeadWeights& h) {
   constexpr PartOfSpeech groups[kDk][2] = {
@@ -305,8 +471,13 @@ void ValueIsTopic(HeadWeights& h) {
   for (int t = 0; t < kTopicCount; ++t) h.kv.W_v(TopicDim(t), t) = 1.0f / kContentScale;
 }
 
+// V = the key's identity vector, unit length, in columns 0..5.
+void ValueIsIdentity(HeadWeights& h) {
+  for (int i = 0; i < kIdentityDims; ++i) h.kv.W_v(IdentityDim(i), i) = 1.0f / kContentScale;
+}
+
 // ============================================================================
-// [SECTION] The eight heads (see the table at the top)
+// [SECTION] Layer 1: the eight heads (see the table at the top)
 // ============================================================================
 
 // Position pairs shared by previous-token and next-token: chosen by a search
@@ -317,19 +488,33 @@ constexpr std::array<int, 4> kShiftPairs = {0, 2, 5, 7};
 constexpr std::array<double, 4> kShiftWeights = {1.0, 1.5, 2.0, 1.0};
 constexpr float kShiftLogit = 30.0f;
 
-HeadWeights PreviousTokenHead() {
+// The rotary previous/next-token: logits A_p on the 4 RoPE pairs (theta 1,
+// 0.1, 0.01, 0.001). Only theta = 1 tells neighbours apart (1 - cos 1 = 0.46
+// of its logit at the adjacent offsets), but it comes back near 1 every 2 pi
+// tokens (cos 6 = 0.96); theta = 0.1 removes those returns and comes back
+// itself at 63, theta = 0.01 removes that and comes back at 628, theta = 0.001
+// removes that. Chosen by a search for the largest weight on the target in an
+// 88-token text with a margin of at least 1 logit at every offset up to 4096,
+// and the neighbours the runners-up by 1.5 logits at every offset below 628
+// (so the first row, which has no previous token, settles on itself, not on
+// the return of the fast pair 6 tokens on).
+constexpr std::array<double, 4> kRotaryShiftLogits = {8.0, 30.0, 28.0, 4.0};
+
+HeadWeights PreviousTokenHead(PositionDesign d) {
   HeadWeights h = EmptyHead("previous-token");
-  AddPositionBump(h, kShiftPairs, kShiftWeights, -1.0, kShiftLogit, 0);
-  for (int i = 0; i < kIdentityDims; ++i) h.kv.W_v(IdentityDim(i), i) = 1.0f / kContentScale;
-  FinishBiases(h);
+  if (d == PositionDesign::Sinusoidal) AddPositionBump(h, kShiftPairs, kShiftWeights, -1.0, kShiftLogit, 0);
+  else AddRotaryShift(h, kRotaryShiftLogits, -1.0);
+  ValueIsIdentity(h);
+  FinishBiases(h, d);
   return h;
 }
 
-HeadWeights NextTokenHead() {
+HeadWeights NextTokenHead(PositionDesign d) {
   HeadWeights h = EmptyHead("next-token");
-  AddPositionBump(h, kShiftPairs, kShiftWeights, +1.0, kShiftLogit, 0);
+  if (d == PositionDesign::Sinusoidal) AddPositionBump(h, kShiftPairs, kShiftWeights, +1.0, kShiftLogit, 0);
+  else AddRotaryShift(h, kRotaryShiftLogits, +1.0);
   ValueIsPartOfSpeech(h);
-  FinishBiases(h);
+  FinishBiases(h, d);
   return h;
 }
 
@@ -337,21 +522,35 @@ HeadWeights NextTokenHead() {
 // (kFirstLogit / 8) sum_k cos(w_k j), which is kFirstLogit at j = 0 and at most
 // 0.866 of it at any j >= 1 (j = 1 is the closest; checked up to 4096).
 constexpr float kFirstLogit = 30.0f;
+// Rotary: RoPE sees only n - m, so "position 0" cannot be said; the best a
+// constant query and key can do is prefer keys farther back:
+// -A sin((n - m) 0.001), falling in n - m for |n - m| < 1570 (a quarter turn),
+// 0.06 logits per token.
+// The query is the key turned a quarter turn back (phi = -pi/2, exactly
+// (cos, sin) = (0, -1)): cos(x + pi/2) = -sin x, x = (n - m) 0.001.
+constexpr double kRotaryFirstLogit = 60.0;
+void AddRotaryFirstKey(HeadWeights& h) { AddRotaryKey(h, 3, kRotaryFirstLogit); }
+void AddRotaryFirstQuery(HeadWeights& h) { AddRotaryQuery(h, 3, kRotaryFirstLogit, 0.0, -1.0); }
 
-HeadWeights FirstTokenHead() {
+HeadWeights FirstTokenHead(PositionDesign d) {
   HeadWeights h = EmptyHead("first-token");
-  const float g = std::sqrt(kFirstLogit / 8.0f * kSqrtDk);
-  for (int k = 0; k < 8; ++k) {
-    h.kv.W_k(2 * k + 1, k) = g;
-    h.q.b_q(k) = g;
+  if (d == PositionDesign::Sinusoidal) {
+    const float g = std::sqrt(kFirstLogit / 8.0f * kSqrtDk);
+    for (int k = 0; k < 8; ++k) {
+      h.kv.W_k(2 * k + 1, k) = g;
+      h.q.b_q(k) = g;
+    }
+  } else {
+    AddRotaryFirstKey(h);
+    AddRotaryFirstQuery(h);
   }
-  FinishBiases(h);
+  FinishBiases(h, d);
   return h;
 }
 
 constexpr float kTopicLogit = 6.0f;
 
-HeadWeights SameTopicHead() {
+HeadWeights SameTopicHead(PositionDesign d) {
   HeadWeights h = EmptyHead("same-topic");
   const float g = std::sqrt(kTopicLogit * kSqrtDk) / kContentScale;
   for (int t = 0; t < kTopicCount; ++t) {
@@ -359,7 +558,7 @@ HeadWeights SameTopicHead() {
     h.kv.W_k(TopicDim(t), t) = g;
   }
   ValueIsTopic(h);
-  FinishBiases(h);
+  FinishBiases(h, d);
   return h;
 }
 
@@ -370,7 +569,7 @@ constexpr float kBumpLogit = 6.0f;
 constexpr float kNounLogit = 5.0f;     // modifier -> noun, verb -> subject
 constexpr float kAnyNounLogit = 1.5f;  // every query leans to nouns a little
 
-HeadWeights SyntacticHead() {
+HeadWeights SyntacticHead(PositionDesign d) {
   HeadWeights h = EmptyHead("syntactic");
   // Column 0: q = modifier share (+ a constant), k = noun share. POS dims hold
   // 5 x share, so the gains divide by 5 twice.
@@ -381,19 +580,19 @@ HeadWeights SyntacticHead() {
   h.kv.W_k(PosTagDim(PartOfSpeech::Noun), 0) = gk;
   AddPositionBump(h, kBumpPairs, kBumpWeights, +1.5, kBumpLogit, 2);
   ValueIsTopic(h);
-  FinishBiases(h);
+  FinishBiases(h, d);
   h.q.b_q(0) += std::sqrt(kSqrtDk) * kAnyNounLogit;
   return h;
 }
 
-HeadWeights VerbSubjectHead() {
+HeadWeights VerbSubjectHead(PositionDesign d) {
   HeadWeights h = EmptyHead("verb-subject");
   const float g = std::sqrt(kSqrtDk) / kContentScale;
   for (PartOfSpeech p : {PartOfSpeech::Verb, PartOfSpeech::Aux}) h.q.W_q(PosTagDim(p), 0) = g * kNounLogit;
   for (PartOfSpeech p : {PartOfSpeech::Noun, PartOfSpeech::Pron}) h.kv.W_k(PosTagDim(p), 0) = g;
   AddPositionBump(h, kBumpPairs, kBumpWeights, -1.5, kBumpLogit, 2);
   ValueIsTopic(h);
-  FinishBiases(h);
+  FinishBiases(h, d);
   return h;
 }
 
@@ -401,34 +600,175 @@ constexpr float kIdentityLogit = 10.0f;
 constexpr int kEarlierPair = 8;        // w = 0.1: sin(0.1 d) > 0 for 0 < d < 31
 constexpr float kEarlierLogit = 2.5f;  // at most 2.5, at d = 3 about 0.74
 
-HeadWeights DuplicateTokenHead() {
+// Columns 6, 7: Q = ge (-cos, sin)(w i), K = ge (sin, cos)(w j), so
+// Q.K = ge^2 (sin(wi) cos(wj) - cos(wi) sin(wj)) = ge^2 sin(w (i - j)):
+// a lean to keys up to ~30 tokens earlier (zero for the query itself).
+const float kEarlierGain = std::sqrt(kEarlierLogit * kSqrtDk);
+void AddEarlierLeanKey(HeadWeights& h) { ReadPePair(h.kv.W_k, kEarlierPair, 6, kEarlierGain); }
+void AddEarlierLeanQuery(HeadWeights& h) {
+  h.q.W_q(2 * kEarlierPair + 1, 6) = -kEarlierGain;
+  h.q.W_q(2 * kEarlierPair, 7) = kEarlierGain;
+}
+void AddEarlierLean(HeadWeights& h) {
+  AddEarlierLeanQuery(h);
+  AddEarlierLeanKey(h);
+}
+
+HeadWeights DuplicateTokenHead(PositionDesign d) {
   HeadWeights h = EmptyHead("duplicate-token");
   const float g = std::sqrt(kIdentityLogit * kSqrtDk) / kContentScale;
   for (int i = 0; i < kIdentityDims; ++i) {
     h.q.W_q(IdentityDim(i), i) = g;
     h.kv.W_k(IdentityDim(i), i) = g;
   }
-  // Columns 6, 7: Q = ge (-cos, sin)(w i), K = ge (sin, cos)(w j), so
-  // Q.K = ge^2 (sin(wi) cos(wj) - cos(wi) sin(wj)) = ge^2 sin(w (i - j)).
-  const float ge = std::sqrt(kEarlierLogit * kSqrtDk);
-  h.q.W_q(2 * kEarlierPair + 1, 6) = -ge;
-  h.q.W_q(2 * kEarlierPair, 7) = ge;
-  ReadPePair(h.kv.W_k, kEarlierPair, 6, ge);
-  for (int d = 0; d < kDk; ++d) h.kv.W_v(d, d) = 1.0f;  // PE pairs 0..3 of the key
-  FinishBiases(h);
+  AddEarlierLean(h);
+  for (int c = 0; c < kDk; ++c) h.kv.W_v(c, c) = 1.0f;  // PE pairs 0..3 of the key
+  FinishBiases(h, d);
   return h;
 }
 
 constexpr std::array<int, 4> kLocalPairs = {4, 5, 6, 7};
 constexpr std::array<double, 4> kLocalWeights = {1.0, 1.0, 1.0, 1.0};
 constexpr float kLocalLogit = 14.0f;
+// Rotary local-context: theta = 0.1 makes the bump (40 (1 - cos 0.1 d) ~ 0.2
+// d^2 logits below the peak), theta = 0.01 and 0.001 remove its returns at 63
+// and 628 tokens, a touch of theta = 1 sharpens the centre. Chosen by a search
+// for the smallest peak logit with every offset >= 4 at least 4.5 below it.
+constexpr std::array<double, 4> kRotaryLocalLogits = {1.0, 40.0, 24.0, 24.0};
 
-HeadWeights LocalContextHead() {
+HeadWeights LocalContextHead(PositionDesign d) {
   HeadWeights h = EmptyHead("local-context");
-  AddPositionBump(h, kLocalPairs, kLocalWeights, 0.0, kLocalLogit, 0);
+  if (d == PositionDesign::Sinusoidal) AddPositionBump(h, kLocalPairs, kLocalWeights, 0.0, kLocalLogit, 0);
+  else AddRotaryShift(h, kRotaryLocalLogits, 0.0);
   ValueIsTopic(h);
-  FinishBiases(h);
+  FinishBiases(h, d);
   return h;
+}
+
+LayerWeights LayerOne(PositionDesign d) {
+  LayerWeights l;
+  for (const HeadWeights& h : {PreviousTokenHead(d), NextTokenHead(d), FirstTokenHead(d), SameTopicHead(d),
+                               SyntacticHead(d), VerbSubjectHead(d), DuplicateTokenHead(d), LocalContextHead(d)}) {
+    l.q_heads.push_back(h.q);
+    l.kv_heads.push_back(h.kv);
+  }
+  // W_o writes one thing: head 0's output (the previous word's identity, unit
+  // length, in its columns 0..5) into the previous-word dims, times 5. The
+  // other heads' outputs are the chapters' to show; layer 2 does not read them,
+  // and written anywhere in 64 dims they would land on positions or words that
+  // layer 2 does read.
+  l.W_o = Mat::Zero(kH * kDk, kD);
+  for (int c = 0; c < kIdentityDims; ++c) l.W_o(0 * kDk + c, PreviousWordDim(c)) = kContentScale;
+  l.b_o = RowVec::Zero(kD);
+  return l;
+}
+
+// ============================================================================
+// [SECTION] Layer 2: heads that read what layer 1 wrote
+// ============================================================================
+
+// induction: Q = the query's identity, K = the key's previous-word dims, so
+// the logit is kInductionLogit x cos(identity_i, previous word of j) x (layer
+// 1's weight on j - 1): large when j follows an earlier copy of token i.
+// Minus kInductionCopyLogit x cos(identity_i, identity_j): token 0 has no
+// previous word, so layer 1's previous-token head reads token 0 itself and
+// writes the first word as its "previous word"; without this term a repeat of
+// the first word would match token 0 as well as the token after it. It also
+// keeps the head off the earlier copies themselves (duplicate-token's job).
+// No sink term: a first-token column's logit swings by half its peak between
+// positions, which would drown the match in long texts; a token with no
+// earlier copy spreads its weight over whatever resembles it most.
+constexpr float kInductionLogit = 40.0f;
+constexpr float kInductionCopyLogit = 3.0f;
+constexpr float kSamePredecessorLogit = 10.0f;
+
+float InductionGain() { return std::sqrt(kInductionLogit * kSqrtDk) / kContentScale; }
+
+// The key induction and same-predecessor share (so 4 kv heads keep both):
+// columns 0..5 the previous-word dims (minus a little of the key's own
+// identity), columns 6..7 the key half of the earlier lean, which only
+// same-predecessor's query reads.
+void PreviousWordKey(HeadWeights& h) {
+  const float g = InductionGain();
+  for (int c = 0; c < kIdentityDims; ++c) {
+    h.kv.W_k(PreviousWordDim(c), c) = g;
+    h.kv.W_k(IdentityDim(c), c) = -g * kInductionCopyLogit / kInductionLogit;
+  }
+  AddEarlierLeanKey(h);
+}
+
+HeadWeights InductionHead(PositionDesign d) {
+  HeadWeights h = EmptyHead("induction");
+  PreviousWordKey(h);
+  for (int c = 0; c < kIdentityDims; ++c) h.q.W_q(IdentityDim(c), c) = InductionGain();
+  ValueIsIdentity(h);  // what it copies: the word that followed the earlier copy
+  FinishBiases(h, d);
+  return h;
+}
+
+// same-predecessor: the query reads the previous-word dims too, so a token
+// looks at tokens that came after the same word as it did ("Mrs" after "and"
+// finds the earlier "Mrs" after "and"), with duplicate-token's lean so that an
+// earlier match beats the query itself. V = the key's identity: the word that
+// followed the same word before (what the induction head, one token earlier,
+// would have predicted here).
+HeadWeights SamePredecessorHead(PositionDesign d) {
+  HeadWeights h = EmptyHead("same-predecessor");
+  PreviousWordKey(h);
+  const float gq = kSamePredecessorLogit * kSqrtDk / (kContentScale * kContentScale * InductionGain());
+  for (int c = 0; c < kIdentityDims; ++c) h.q.W_q(PreviousWordDim(c), c) = gq;
+  AddEarlierLeanQuery(h);
+  ValueIsIdentity(h);
+  FinishBiases(h, d);
+  return h;
+}
+
+// two-back: attends to the previous token like previous-token, but its value
+// reads that token's previous-word dims, what layer 1 wrote there: the
+// identity of the token two back (V-composition). Layer 2's previous-token
+// (layer 1's head again, value = the word itself) sits beside it: the same
+// attention, a different thing moved.
+HeadWeights TwoBackHead(PositionDesign d) {
+  HeadWeights h = EmptyHead("two-back");
+  const HeadWeights p = PreviousTokenHead(d);
+  h.q = p.q;
+  h.q.role = "two-back";
+  h.kv.W_k = p.kv.W_k;
+  h.kv.b_k = p.kv.b_k;
+  for (int c = 0; c < kIdentityDims; ++c) h.kv.W_v(PreviousWordDim(c), c) = 1.0f / kContentScale;
+  if (d == PositionDesign::Sinusoidal) h.kv.b_v += CancelSlowPe(h.kv.W_v);
+  return h;
+}
+
+// Plain mixing: query and key zero, so every allowed key gets the same weight
+// and the output is the plain average of the values (a running average under
+// a causal mask): what a head does when nothing tells tokens apart.
+template <class Value>
+HeadWeights AverageHead(const char* role, PositionDesign d, Value value) {
+  HeadWeights h = EmptyHead(role);
+  value(h);
+  FinishBiases(h, d);
+  return h;
+}
+
+LayerWeights LayerTwo(PositionDesign d) {
+  LayerWeights l;
+  // Kv-head pairs (0,1), (2,3) share their keys exactly; (4,5) and (6,7) pair
+  // a head with an average head, whose key is zero: with 4 kv heads every
+  // pattern survives (halved logits for first-token), only values mix.
+  for (const HeadWeights& h : {InductionHead(d), SamePredecessorHead(d), PreviousTokenHead(d), TwoBackHead(d),
+                               FirstTokenHead(d), AverageHead("average-word", d, ValueIsIdentity),
+                               AverageHead("average-topic", d, ValueIsTopic),
+                               AverageHead("average-pos", d, ValueIsPartOfSpeech)}) {
+    l.q_heads.push_back(h.q);
+    l.kv_heads.push_back(h.kv);
+  }
+  // The last layer's result is read by nothing further (the model has no
+  // unembedding): W_o lays the heads' outputs side by side, dims 8h..8h+7 for
+  // head h, as the one-layer model did.
+  l.W_o = Mat::Identity(kH * kDk, kD);
+  l.b_o = RowVec::Zero(kD);
+  return l;
 }
 
 // ============================================================================
@@ -437,15 +777,9 @@ HeadWeights LocalContextHead() {
 
 class BuiltinModel final : public WeightSource {
  public:
-  BuiltinModel() : lexicon_(Lexicon::Builtin()) {
-    const HeadWeights heads[kH] = {PreviousTokenHead(), NextTokenHead(),   FirstTokenHead(),     SameTopicHead(),
-                                   SyntacticHead(),     VerbSubjectHead(), DuplicateTokenHead(), LocalContextHead()};
-    for (const HeadWeights& h : heads) {
-      layer_.q_heads.push_back(h.q);
-      layer_.kv_heads.push_back(h.kv);
-    }
-    layer_.W_o = Mat::Identity(kH * kDk, kD);
-    layer_.b_o = RowVec::Zero(kD);
+  explicit BuiltinModel(PositionDesign d) : lexicon_(Lexicon::Builtin()) {
+    layers_[0] = LayerOne(d);
+    layers_[1] = LayerTwo(d);
     for (const TopicRule& r : kTopicOfClass) {
       const int id = lexicon_.ClassId(r.wordnet_class);
       if (id >= 0) {
@@ -455,19 +789,20 @@ class BuiltinModel final : public WeightSource {
     }
   }
 
-  ModelShape Shape() const override { return {"builtin", kD, kH, kH, kDk, 1, false, false, 0}; }
+  ModelShape Shape() const override { return {"builtin", kD, kH, kH, kDk, kLayers, false, false, 0}; }
 
-  // (N, 64): POS, identity and topic parts per token; zero in dims 0..31.
+  // (N, 64): POS, identity and topic parts per token; zero in dims 0..31 and
+  // in the previous-word dims (layer 1 writes there).
   Mat Embed(const std::vector<Token>& tokens) const override {
     Mat x = Mat::Zero(static_cast<Eigen::Index>(tokens.size()), kD);
     for (std::size_t i = 0; i < tokens.size(); ++i) EmbedWord(tokens[i].text, x.row(static_cast<Eigen::Index>(i)));
     return x;
   }
 
-  const LayerWeights& Layer(int layer) const override {
-    (void)layer;  // one layer; the engine asks only for layer 0
-    return layer_;
-  }
+  const LayerWeights& Layer(int layer) const override { return layers_.at(static_cast<std::size_t>(layer)); }
+
+  // NextResidual stays the default, residual + layer result: layer 1's W_o
+  // already puts its one write where layer 2 reads it.
 
  private:
   template <class Row>
@@ -515,14 +850,27 @@ class BuiltinModel final : public WeightSource {
 
   const Lexicon& lexicon_;
   std::vector<int> topic_of_class_;  // lexicon class id -> topic, -1 for none
-  LayerWeights layer_;
+  std::array<LayerWeights, kLayers> layers_;
 };
+
+PositionDesign DesignFor(Positional positional) {
+  // Learned positions never reach the built-in model (the engine refuses them).
+  return positional == Positional::Sinusoidal ? PositionDesign::Sinusoidal : PositionDesign::Rotary;
+}
 
 }  // namespace
 
-std::shared_ptr<const WeightSource> MakeBuiltinModel() {
-  static const std::shared_ptr<const WeightSource> model = std::make_shared<BuiltinModel>();
+std::shared_ptr<const WeightSource> MakeBuiltinModel(Positional positional) {
+  if (DesignFor(positional) == PositionDesign::Sinusoidal) {
+    static const std::shared_ptr<const WeightSource> model = std::make_shared<BuiltinModel>(PositionDesign::Sinusoidal);
+    return model;
+  }
+  static const std::shared_ptr<const WeightSource> model = std::make_shared<BuiltinModel>(PositionDesign::Rotary);
   return model;
+}
+
+const char* BuiltinDesignKey(Positional positional) {
+  return DesignFor(positional) == PositionDesign::Sinusoidal ? "builtin" : "builtin/rotary";
 }
 
 }  // namespace attnviz

@@ -9,6 +9,18 @@
 #include <thread>
 #include <vector>
 
+#if defined(ATTNVIZ_OPENBLAS)
+// Debian's default OpenBLAS (libopenblas0-pthread) would run each product on
+// its own threads, as many as cores; called from our workers that means
+// cores^2 threads spinning on 2 cores. One thread: parallelism is the pool's
+// (core/parallel/parallel_product.h splits big products across it). OpenBLAS's
+// constructor has run before this (shared libraries initialise first).
+extern "C" void openblas_set_num_threads(int);
+namespace {
+const bool kOpenBlasOnOneThread = (openblas_set_num_threads(1), true);
+}  // namespace
+#endif
+
 namespace attnviz {
 
 // One ParallelFor call. It lives on the caller's stack; the caller returns only

@@ -283,8 +283,8 @@ TEST_CASE("bad input: control characters in an option stay on one line", "[bad-i
 // [SECTION] Limits
 
 TEST_CASE("bad input: more tokens or trace memory than the limits", "[bad-input]") {
-  // kMaxTokens: the built-in model (8 heads, 1 layer) fits at N = 4096 ...
-  CHECK(EstimateTraceBytes(kMaxTokens, 64, 8, 8, 1) <= kMaxTraceBytes);
+  // kMaxTokens: the built-in model (8 heads, 2 layers) fits at N = 4096 ...
+  CHECK(EstimateTraceBytes(kMaxTokens, 64, 8, 8, 2) <= kMaxTraceBytes);
   // ... one token more is refused by count, before any N x N matrix exists.
   std::string words;
   for (int i = 0; i <= kMaxTokens; ++i) words += "w ";

@@ -40,7 +40,7 @@ TEST_CASE("trace JSON parses and equals the engine's numbers exactly", "[cli]") 
   req.positional = attnviz::Positional::Alibi;
   req.temperature = 0.8f;
   auto t = attnviz::RunTrace(req);
-  REQUIRE(j["layers"].size() == 1);
+  REQUIRE(j["layers"].size() == 2);  // the built-in model's two layers
   const json& heads = j["layers"][0]["heads"];
   REQUIRE(heads.size() == 8);
   for (int h = 0; h < 8; ++h) {
@@ -74,7 +74,7 @@ TEST_CASE("trace: --layer selects a layer of the random model", "[cli]") {
   const json j = json::parse(r.out);
   REQUIRE(j["layers"].size() == 1);
   REQUIRE(j["layers"][0]["layer"] == 2);
-  auto bad = RunAttnviz({"trace", "--layer", "1", "--text", "a b"});
+  auto bad = RunAttnviz({"trace", "--layer", "2", "--text", "a b"});  // the built-in model has layers 0 and 1
   REQUIRE(IsOneLineUsageError(bad));
   REQUIRE_THAT(bad.err, Catch::Contains("--layer"));
 }

@@ -243,7 +243,7 @@ TEST_CASE("PNG figures for every view of a trace render", "[figure][png]") {
   RenderReport grid_rep;
   RasterImage grid = RenderFigure(Figure{MakeTraceHeadGrid(*t, 0)}, RenderOptions{}, &grid_rep);
   CHECK(grid_rep.plots.size() == t->layers[0].heads.size());  // one panel per head
-  CHECK_THROWS_AS(MakeTraceHeatmap(*t, 1, 0, TraceMatrix::Weights), FigureError);
+  CHECK_THROWS_AS(MakeTraceHeatmap(*t, 2, 0, TraceMatrix::Weights), FigureError);  // layers 0 and 1 exist
   CHECK_THROWS_AS(MakeTraceHeatmap(*t, 0, 99, TraceMatrix::Weights), FigureError);
   CHECK_THROWS_AS(MakeTraceArcs(*t, 0, 99), FigureError);
   Request rope = r;

@@ -61,7 +61,7 @@ TEST_CASE("memory lesson: KV-cache bytes of published models", "[lesson][memory]
   const nlohmann::json& cur = j["models"].back();
   REQUIRE(cur["current"] == true);
   REQUIRE(cur["name"] == "builtin");
-  REQUIRE(cur["cache_bytes_per_token"] == 2 * 1 * 8 * 8 * 2);
+  REQUIRE(cur["cache_bytes_per_token"] == 2 * 2 * 8 * 8 * 2);  // K and V, 2 layers, 8 kv heads of 8, 2 bytes
 }
 
 TEST_CASE("memory lesson: a long context fills a sliding window and stops growing", "[lesson][memory]") {

@@ -90,7 +90,7 @@ TEST_CASE("the built-in model's shape comes from core", "[request][builtin]") {
   r.kv_heads = 2;
   ApplyBuiltinShape(r);
   CHECK(r.kv_heads == 2);  // still a divisor: grouped-query attention stays
-  CHECK(DescribeBuiltinShape() == "d_model 64, 8 heads, 1 layer");
+  CHECK(DescribeBuiltinShape() == "d_model 64, 8 heads, 2 layers");
   // And it is the shape the model itself reports.
   const ModelShape s = MakeBuiltinModel()->Shape();
   CHECK(s.d_model == kBuiltinDModel);

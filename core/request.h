@@ -44,8 +44,33 @@ std::optional<MaskPattern> ParseMaskPattern(std::string_view s);
 // A short human description of the mask, e.g. "causal + sliding w=3".
 std::string DescribeMask(const MaskSpec& m);
 
-// Checks everything that can be checked without tokenizing or loading a model.
-// Throws InputError with one line naming the option, the value and what is allowed.
+// Global-token lists: the one rule for the CLI (--globals 0,5), the window's
+// globals field and the settings file. Token indices in 0..kMaxTokens-1, at
+// most kMaxTokens of them; a repeated index counts once (the first stays, in
+// order). Indices past the sentence's last token are allowed here and ignored
+// by the mask (with a note in the trace), since the text may still grow.
+std::optional<std::vector<int>> GlobalTokensFrom(const std::vector<long long>& indices);
+// "0,5", "0, 5" or "0 5" -> {0, 5}; "" or "none" -> {}; one trailing comma is
+// allowed ("0," -> {0}: a list being typed). An empty item ("0,,5", ",5"), a
+// sign, or anything that is not a whole number is nullopt.
+std::optional<std::vector<int>> ParseGlobalTokens(std::string_view text);
+// {0, 5} -> "0,5" (what ParseGlobalTokens reads back).
+std::string FormatGlobalTokens(const std::vector<int>& globals);
+
+// The Request field a problem is about, so the window can show the message
+// under that control (never by matching the message's words).
+enum class RequestField { None, DModel, Heads, KvHeads, Layers, Temperature, Positional, Window, Block, Globals };
+
+struct RequestProblem {
+  RequestField field = RequestField::None;  // None: no problem
+  std::string message;                      // one line: the option, the value and what is allowed
+  explicit operator bool() const { return field != RequestField::None; }
+};
+
+// Checks everything that can be checked without tokenizing or loading a model;
+// the first problem found, or field None.
+RequestProblem FindRequestProblem(const Request& r);
+// The same, thrown as InputError(message) (the engine and the CLI).
 void ValidateRequest(const Request& r);
 
 }  // namespace attnviz

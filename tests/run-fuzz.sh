@@ -22,8 +22,9 @@ build=build-fuzz
 start=$SECONDS
 
 printf '\n==== fuzz build (clang, libFuzzer, ASan + UBSan) in %s\n' "$build"
+# -Werror as in every CI build (tests/run-all.sh): clang's warnings count too.
 CC=clang CXX=clang++ cmake -S . -B "$build" -DATTNVIZ_FUZZ=ON -DATTNVIZ_GUI="$gui" -DATTNVIZ_BENCH=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc 2>/dev/null || echo 2)" --target attnviz_fuzzers
 
 targets=("$@")

@@ -17,8 +17,9 @@ start=$SECONDS
 printf '\n==== sanitizer build (ASan + UBSan) in %s\n' "$build"
 # RelWithDebInfo: optimised enough that the test suite runs in reasonable
 # time, with line numbers in every report.
+# -Werror as in every CI build (tests/run-all.sh).
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATTNVIZ_SANITIZE=ON -DATTNVIZ_GUI="$gui" \
-  -DATTNVIZ_BENCH=OFF >/dev/null
+  -DATTNVIZ_BENCH=OFF -DCMAKE_COMPILE_WARNING_AS_ERROR=ON >/dev/null
 cmake --build "$build" -j"$jobs"
 
 # abort_on_error: a report kills the process with SIGABRT, which no test can

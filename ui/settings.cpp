@@ -27,6 +27,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kFormat = "attnviz-settings/1";
+constexpr std::size_t kMaxChapterStateBytes = 256;  // a chapter keeps a step or a slider, not a document
 
 // [SECTION] Field readers
 // Each reader leaves the target untouched (the default) and records the key
@@ -116,31 +117,30 @@ void ReadRequest(const json& j, Request* r, std::vector<std::string>* bad) {
     fm.Int("window", &r->mask.window, 1, kMaxTokens);
     fm.Int("block", &r->mask.block, 1, kMaxTokens);
     if (const json* v = fm.Get("globals")) {
-      std::vector<int> g;
+      // The same rule as --globals and the globals field (core/request.h).
+      std::vector<long long> indices;
       bool ok = v->is_array() && v->size() <= static_cast<std::size_t>(kMaxTokens);
       for (std::size_t i = 0; ok && i < v->size(); ++i) {
-        const json& e = (*v)[i];
-        ok = e.is_number_integer() && e.get<long long>() >= 0 && e.get<long long>() < kMaxTokens;
-        if (ok) g.push_back(static_cast<int>(e.get<long long>()));
+        ok = (*v)[i].is_number_integer();
+        if (ok) indices.push_back((*v)[i].get<long long>());
       }
-      if (ok) r->mask.globals = g;
+      const auto g = ok ? GlobalTokensFrom(indices) : std::nullopt;
+      if (g) r->mask.globals = *g;
       else fm.Bad("globals");
     }
   }
 }
 
-void ReadUi(const json& j, UiState* u, std::vector<std::string>* bad) {
+void ReadUi(const json& j, UiSettings* u, std::vector<std::string>* bad) {
   FieldReader f{j, "ui.", bad};
   f.Int("chapter", &u->chapter, 0, kChapterCount);
   f.Int("selected_token", &u->selected_token, -1, kMaxTokens - 1);
   f.Int("focused_head", &u->focused_head, 0, kMaxHeads - 1);
   f.Int("layer", &u->layer, 0, kMaxLayers - 1);
-  f.Int("step", &u->step, 0, 1000);
   if (const json* v = f.Get("colormap")) {
     if (v->is_string() && ParseColormap(v->get<std::string>())) u->colormap = std::string(ToString(*ParseColormap(v->get<std::string>())));
     else f.Bad("colormap");
   }
-  f.Float("zoom", &u->zoom, 0.25f, 8.0f);
   f.Float("font_size", &u->font_size, 10.0f, 40.0f);
   f.Bool("presenter", &u->presenter);
   f.Bool("show_sidebar", &u->show_sidebar);
@@ -150,6 +150,19 @@ void ReadUi(const json& j, UiState* u, std::vector<std::string>* bad) {
     if (v->is_string() && v->get<std::string>() == "dark") u->theme = Theme::Dark;
     else if (v->is_string() && v->get<std::string>() == "light") u->theme = Theme::Light;
     else f.Bad("theme");
+  }
+  if (const json* v = f.Get("chapter_state")) {
+    // {"2": "logits"}: a chapter number and the short string that chapter saved.
+    std::map<int, std::string> states;
+    bool ok = v->is_object();
+    for (auto it = ok ? v->begin() : v->end(); ok && it != v->end(); ++it) {
+      const std::string& key = it.key();
+      ok = key.size() == 1 && key[0] >= '0' && key[0] - '0' <= kChapterCount && it->is_string() &&
+           it->get_ref<const std::string&>().size() <= kMaxChapterStateBytes;
+      if (ok) states[key[0] - '0'] = it->get<std::string>();
+    }
+    if (ok) u->chapter_state = std::move(states);
+    else f.Bad("chapter_state");
   }
 }
 
@@ -183,9 +196,7 @@ SettingsParse ParseSettings(std::string_view text) {
   }
   // Each field may be fine alone and still contradict another (heads 6 with
   // d_model 64); then the model shape goes back to defaults, the text stays.
-  try {
-    ValidateRequest(out.settings.request);
-  } catch (const InputError& e) {
+  if (const RequestProblem p = FindRequestProblem(out.settings.request)) {
     Request d;
     Request& r = out.settings.request;
     r.d_model = d.d_model;
@@ -193,7 +204,7 @@ SettingsParse ParseSettings(std::string_view text) {
     r.kv_heads = d.kv_heads;
     r.layers = d.layers;
     r.positional = d.positional;
-    bad.push_back(std::string("model shape (") + e.what() + ")");
+    bad.push_back("model shape (" + p.message + ")");
   }
   if (!bad.empty()) {
     out.notice = "settings: using defaults for ";
@@ -204,7 +215,7 @@ SettingsParse ParseSettings(std::string_view text) {
 
 std::string SerializeSettings(const Settings& s) {
   const Request& r = s.request;
-  const UiState& u = s.ui;
+  const UiSettings& u = s.ui;
   json j;
   j["format"] = kFormat;
   j["request"] = {
@@ -230,9 +241,7 @@ std::string SerializeSettings(const Settings& s) {
       {"selected_token", u.selected_token},
       {"focused_head", u.focused_head},
       {"layer", u.layer},
-      {"step", u.step},
       {"colormap", u.colormap},
-      {"zoom", u.zoom},
       {"font_size", u.font_size},
       {"presenter", u.presenter},
       {"show_sidebar", u.show_sidebar},
@@ -240,6 +249,9 @@ std::string SerializeSettings(const Settings& s) {
       {"show_values", u.show_values},
       {"theme", u.theme == Theme::Light ? "light" : "dark"},
   };
+  json states = json::object();
+  for (const auto& [number, state] : u.chapter_state) states[std::to_string(number)] = state;
+  j["ui"]["chapter_state"] = states;
   // Text the person typed may hold invalid UTF-8 (the engine reports it); the
   // file must still be written, so such bytes are replaced rather than thrown on.
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

@@ -1,4 +1,4 @@
-// Settings: the Request and the persistent part of UiState as JSON.
+// Settings: the Request and the saved part of UiState (UiSettings) as JSON.
 // Parse/Serialize are pure (string <-> data), with no GL, GLFW or file access,
 // so they can be fuzzed. The file helpers below them only add the XDG path,
 // atomic writes and keeping a corrupt file aside.
@@ -13,7 +13,7 @@ namespace attnviz::ui {
 
 struct Settings {
   Request request;
-  UiState ui;
+  UiSettings ui;
 };
 
 struct SettingsParse {

@@ -22,6 +22,7 @@
 #include "ui/chapters/chapter.h"
 #include "ui/layout_record.h"
 #include "ui/settings.h"
+#include "ui/shell/notifications.h"
 #include "ui/texture_service.h"
 #include "ui/theme.h"
 #include "ui/widgets/token_strip.h"
@@ -67,9 +68,9 @@ class Shell {
   Theme WantedTheme() const { return ui_.theme; }
 
   // A message that stays until dismissed (e.g. a corrupt settings file).
-  void AddNotice(std::string text);
+  void AddNotice(std::string text) { notes_.AddNotice(std::move(text)); }
   // A toast that fades after a few seconds (e.g. "Saved ~/Pictures/...png").
-  void Toast(std::string text, bool error = false);
+  void Toast(std::string text, bool error = false) { notes_.Toast(std::move(text), error); }
 
   // Whether Ctrl+E / the Export button can write figures (core/figure present).
   void EnableExport(bool on) { export_enabled_ = on; }
@@ -79,7 +80,7 @@ class Shell {
 
   // True while something on screen moves by itself (toasts fading) or a
   // chapter's computation is under way (its result appears when it lands).
-  bool Animating() const { return !toasts_.empty() || compute_.Busy(); }
+  bool Animating() const { return notes_.Animating() || compute_.Busy(); }
   // A chapter's computation is under way (screenshots wait for it).
   bool ComputeBusy() const { return compute_.Busy(); }
   // Blocks until the chapters' computations are done (tests).
@@ -99,22 +100,16 @@ class Shell {
   const std::string& last_export() const { return last_export_; }
 
  private:
-  struct ToastEntry {
-    std::string text;
-    bool error = false;
-    double born = 0;
-  };
-
-  void HandleKeys(const Trace* trace);
-  void DrawHeader(const ShellFrame& frame);
-  void DrawTokenStrip(const Trace* trace);
-  void DrawSidebar();
-  void DrawControls(const Trace* trace);
-  void DrawChapter(const ShellFrame& frame);
-  void DrawStatusBar(const ShellFrame& frame);
-  void DrawToasts();
-  void DrawSpinner(ImVec2 center, float radius);
-  void ExportFocused();
+  // One part of the frame each, in ui/shell/<part>.cpp (the list is in shell.cpp).
+  void HandleKeys(const Trace* trace);            // keys.cpp
+  void DrawHeader(const ShellFrame& frame);       // header.cpp
+  void DrawSpinner(ImVec2 center, float radius);  // header.cpp
+  void DrawTokenStrip(const Trace* trace);        // token_row.cpp
+  void DrawSidebar();                             // sidebar.cpp
+  void DrawChapter(const ShellFrame& frame);      // chapter_area.cpp
+  void DrawControls(const Trace* trace);          // controls.cpp
+  void DrawStatusBar(const ShellFrame& frame);    // status_bar.cpp
+  void ExportFocused();                           // export.cpp
   Chapter* ChapterByNumber(int number);
   bool ControlsOpen(float window_w) const;
   bool SidebarOpen(float window_w) const;
@@ -128,21 +123,20 @@ class Shell {
   std::vector<std::unique_ptr<Chapter>> chapters_;
   TokenStrip strip_;
   LayoutRecord layout_;
-  std::vector<std::string> notices_;
-  std::vector<ToastEntry> toasts_;
+  Notifications notes_;
   bool export_enabled_ = false;
   bool export_pending_ = false;       // Ctrl+E pressed: export after the chapter offered its heatmap
   ExportableHeatmap export_target_;
   TracePtr export_trace_;             // keeps export_target_'s pointers alive
   std::string last_export_;
-  std::string validation_error_;      // ValidateRequest on the edit copy, shown in place
-  Request validated_;                 // the request validation_error_ is about
+  RequestProblem validation_;         // of the edit copy, shown in place under its control
+  Request validated_;                 // the request validation_ is about
   bool validated_once_ = false;
   std::string globals_text_;          // the globals field as typed
   bool globals_text_dirty_ = true;
   bool record_chips_ = false;
-  bool sentence_active_ = false;
-  bool computing_ = false;            // this frame's ShellFrame::busy      // the sentence box had the keyboard last frame
+  bool sentence_active_ = false;      // the sentence box had the keyboard last frame
+  bool computing_ = false;            // this frame's ShellFrame::busy
   int hover_this_frame_ = -1;         // the strip's hover; the views report theirs through ChapterContext
 };
 

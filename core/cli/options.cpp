@@ -138,18 +138,9 @@ TraceOptions ParseTraceOptions(const std::vector<std::string>& args, std::vector
     else if (name == "--block") r.mask.block = ParseIntOption(name, value(), 1, kMaxTokens);
     else if (name == "--globals") {
       const std::string v = value();
-      r.mask.globals.clear();
-      if (!v.empty() && v != "none") {
-        std::size_t pos = 0;
-        while (pos <= v.size()) {
-          const std::size_t comma = std::min(v.find(',', pos), v.size());
-          const std::string item = v.substr(pos, comma - pos);
-          if (item.empty()) Fail(name, v, "token indices separated by commas, e.g. 0,5");
-          r.mask.globals.push_back(ParseIntOption(name, item, 0, kMaxTokens - 1));
-          if (r.mask.globals.size() > static_cast<std::size_t>(kMaxTokens)) Fail(name, v, "at most 4096 global tokens");
-          pos = comma + 1;
-        }
-      }
+      const auto g = ParseGlobalTokens(v);
+      if (!g) Fail(name, v, "token indices 0.." + std::to_string(kMaxTokens - 1) + " separated by commas, e.g. 0,5");
+      r.mask.globals = *g;
     }
     else if (name == "--no-scale") { flag(); r.scale = false; }
     else if (name == "--temperature") {

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/figure/figure.h"
+#include "core/text/utf8.h"
 
 // stb_truetype is compiled here, static to this file, so it cannot clash with
 // another copy; its own code is not ours to warn about.
@@ -77,20 +78,9 @@ std::vector<char32_t> DecodeUtf8Lossy(std::string_view s) {
   out.reserve(s.size());
   std::size_t i = 0;
   while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1f) : len == 3 ? (c & 0x0f) : (c & 0x07);
-    bool ok = len > 0 && i + static_cast<std::size_t>(len) <= s.size();
-    for (int k = 1; ok && k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-      if ((cc & 0xc0) != 0x80) ok = false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are invalid too.
-    if (ok && ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-               (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF))
-      ok = false;
-    if (!ok) {
+    char32_t cp = 0;
+    const int len = DecodeUtf8(s, i, &cp);
+    if (len == 0) {  // one replacement mark per bad byte, then carry on
       out.push_back(0xFFFD);
       ++i;
       continue;
@@ -107,23 +97,7 @@ std::vector<char32_t> DecodeUtf8Lossy(std::string_view s) {
 std::string EncodeUtf8(const std::vector<char32_t>& cps) {
   std::string out;
   out.reserve(cps.size());
-  for (char32_t cp : cps) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xc0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xe0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else {
-      out += static_cast<char>(0xf0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-      out += static_cast<char>(0x80 | (cp & 0x3f));
-    }
-  }
+  for (char32_t cp : cps) AppendUtf8(out, cp);
   return out;
 }
 

@@ -8,6 +8,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
+
+#include "core/figure/pool.h"
 
 namespace attnviz::figure {
 
@@ -152,12 +155,10 @@ bool RasterSurface::Cells(const CellsSpec& s) {
   const bool pooled = W < s.cols || H < s.rows;
   const ColormapLut& lut = ColormapTable(s.colormap);
   const bool diverging = IsDivergingColormap(s.colormap);
-  const float center = 0.5f * (s.vmin + s.vmax);
   const int period = std::max(3, static_cast<int>(std::lround(s.hatch_period * ppu_)));
   const int thick = std::max(1, static_cast<int>(std::lround(0.8f * ppu_)));
   // Cells under pixel p: [p*n/P, ceil((p+1)*n/P)). When P >= n that is exactly
-  // one cell and every cell owns at least one pixel; when P < n it is a run of
-  // cells, max-pooled, so no cell is ever dropped.
+  // one cell and every cell owns at least one pixel.
   auto range = [](int p, int n, int P, int* lo, int* hi) {
     long long a = static_cast<long long>(p) * n / P;
     long long b = (static_cast<long long>(p + 1) * n + P - 1) / P;
@@ -202,32 +203,52 @@ bool RasterSurface::Cells(const CellsSpec& s) {
     }
     return false;
   }
+  // More cells than pixels: the blocks of core/figure/pool.h, with the factors and the
+  // pool rule the window's heatmap uses for a plot of this many pixels, so the slide shows
+  // the screen's blocks value for value. Each pixel shows the block under its centre (what
+  // the window's nearest-neighbour texture shows); a last partial block too narrow to hold
+  // a pixel centre is folded into the last pixel (the stronger of the two), so no cell is
+  // ever dropped.
+  const PoolFactors f = PoolFactorsFor(s.rows, s.cols, H, W);
+  const PoolMode mode = PoolModeFor(s.colormap);
+  const PooledMatrix pm = PoolMatrix(s.values, s.mask, s.rows, s.cols, f.rows, f.cols, mode);
+  const std::vector<std::uint8_t> rgba = BakeHeatmapRgba(pm, s.colormap, s.vmin, s.vmax);
+  struct Texels {
+    int a = 0, b = -1;  // the block under the pixel centre, and a folded-in last block (-1: none)
+  };
+  auto texels_along = [](int n, int P, int fac, int blocks) {
+    std::vector<Texels> t(static_cast<std::size_t>(P));
+    for (int p = 0; p < P; ++p) {
+      const long long cell = std::min<long long>(n - 1, (2LL * p + 1) * n / (2LL * P));
+      t[static_cast<std::size_t>(p)].a = static_cast<int>(cell / fac);
+    }
+    if (t.back().a != blocks - 1) t.back().b = blocks - 1;
+    return t;
+  };
+  const std::vector<Texels> tc = texels_along(s.cols, W, f.cols, pm.cols);
+  const std::vector<Texels> tr = texels_along(s.rows, H, f.rows, pm.rows);
+  auto stronger = [&](int i, int j) {  // texel indices; -1 = none
+    if (i < 0 || !pm.valid[static_cast<std::size_t>(i)]) return j;
+    if (j < 0 || !pm.valid[static_cast<std::size_t>(j)]) return i;
+    const float a = pm.values[static_cast<std::size_t>(i)], b = pm.values[static_cast<std::size_t>(j)];
+    const bool j_wins = mode == PoolMode::MaxAbs ? std::fabs(b) > std::fabs(a) : b > a;
+    return j_wins ? j : i;
+  };
   for (int py = 0; py < H; ++py) {
-    int r_lo, r_hi;
-    range(py, s.rows, H, &r_lo, &r_hi);
     const int y = Y0 + py;
     if (y < 0 || y >= img_.height) continue;
+    const Texels& r = tr[static_cast<std::size_t>(py)];
     for (int px = 0; px < W; ++px) {
       const int x = X0 + px;
       if (x < 0 || x >= img_.width) continue;
-      bool any = false;
-      float best = 0, best_key = -INFINITY;
-      for (int r = r_lo; r < r_hi; ++r)
-        for (int c = c_lo[px]; c < c_hi[px]; ++c) {
-          std::size_t i = static_cast<std::size_t>(r) * static_cast<std::size_t>(s.cols) + static_cast<std::size_t>(c);
-          if (s.mask && !s.mask[i]) continue;
-          float v = s.values[i];
-          // Sequential maps keep the largest value; diverging maps the one
-          // farthest from the centre, so a strong negative is not hidden.
-          float key = diverging ? std::fabs(v - center) : v;
-          if (!any || key > best_key) best = v, best_key = key, any = true;
-        }
+      const Texels& c = tc[static_cast<std::size_t>(px)];
+      int t = r.a * pm.cols + c.a;
+      if (c.b >= 0) t = stronger(t, r.a * pm.cols + c.b);
+      if (r.b >= 0) t = stronger(t, stronger(r.b * pm.cols + c.a, c.b >= 0 ? r.b * pm.cols + c.b : -1));
+      const std::size_t k = static_cast<std::size_t>(t);
       Rgb8 col;
-      if (any) {
-        col = cell_color(best);
-      } else {
-        col = MaskedHatchAt(x, y, period, thick) ? kMaskedHatchColor : kMaskedCellColor;
-      }
+      if (pm.valid[k]) col = Rgb8{rgba[k * 4], rgba[k * 4 + 1], rgba[k * 4 + 2]};
+      else col = MaskedHatchAt(x, y, period, thick) ? kMaskedHatchColor : kMaskedCellColor;
       std::uint8_t* p = &img_.rgba[(static_cast<std::size_t>(y) * static_cast<std::size_t>(img_.width) +
                                     static_cast<std::size_t>(x)) * 4];
       p[0] = col.r, p[1] = col.g, p[2] = col.b, p[3] = 255;

@@ -6,6 +6,7 @@
 #pragma once
 #include <array>
 #include <memory>
+#include <string>
 
 #include "core/model/weight_source.h"
 #include "core/request.h"
@@ -35,5 +36,21 @@ std::shared_ptr<const WeightSource> MakeBuiltinModel(Positional positional = Pos
 // The cache key of the design a positional kind uses ("builtin" or
 // "builtin/rotary"): requests that differ only in it need another source.
 const char* BuiltinDesignKey(Positional positional);
+
+// Gives `r` the built-in model's shape (its d_model, heads and layers); its
+// kv-heads stay when they still divide the heads (grouped-query attention on
+// top of the designed heads), else one per head.
+inline void ApplyBuiltinShape(Request& r) {
+  r.d_model = kBuiltinDModel;
+  r.heads = kBuiltinHeads;
+  if (r.kv_heads < 1 || r.heads % r.kv_heads != 0) r.kv_heads = kBuiltinHeads;
+  r.layers = kBuiltinLayers;
+}
+
+// "d_model 64, 8 heads, 2 layers".
+inline std::string DescribeBuiltinShape() {
+  return "d_model " + std::to_string(kBuiltinDModel) + ", " + std::to_string(kBuiltinHeads) + " heads, " +
+         std::to_string(kBuiltinLayers) + (kBuiltinLayers == 1 ? " layer" : " layers");
+}
 
 }  // namespace attnviz

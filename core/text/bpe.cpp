@@ -21,6 +21,7 @@
 #include "core/limits.h"
 #include "core/model/json_input.h"
 #include "core/text/unicode_tables.h"
+#include "core/text/utf8.h"
 #include "core/types.h"
 
 namespace attnviz {
@@ -33,10 +34,10 @@ struct DecodedText {
   std::vector<int> offsets;   // (n + 1) byte offset of each code point, then the text size
 };
 
-// Strict decoding: overlong forms, surrogates and code points past U+10FFFF are
-// errors, as in FindInvalidUtf8 (the reference works on Python str, which can
-// never hold them).
-DecodedText DecodeUtf8(std::string_view text) {
+// Strict decoding (utf8.h): overlong forms, surrogates and code points past
+// U+10FFFF are errors, as in FindInvalidUtf8 (the reference works on Python
+// str, which can never hold them).
+DecodedText DecodeText(std::string_view text) {
   if (text.size() > kMaxTextBytes) {
     throw InputError("text: " + std::to_string(text.size()) + " bytes is more than the " +
                      std::to_string(kMaxTextBytes) + "-byte limit");
@@ -44,58 +45,16 @@ DecodedText DecodeUtf8(std::string_view text) {
   DecodedText d;
   d.cps.reserve(text.size());
   d.offsets.reserve(text.size() + 1);
-  const auto* s = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    const unsigned char b0 = s[i];
+  for (std::size_t i = 0; i < text.size();) {
     char32_t cp = 0;
-    int len = 0;
-    char32_t min = 0;
-    if (b0 < 0x80) {
-      cp = b0, len = 1;
-    } else if (b0 >= 0xC2 && b0 <= 0xDF) {
-      cp = b0 & 0x1F, len = 2, min = 0x80;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-      cp = b0 & 0x0F, len = 3, min = 0x800;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-      cp = b0 & 0x07, len = 4, min = 0x10000;
-    } else {
-      throw InputError("text: invalid UTF-8 at byte " + std::to_string(i));
-    }
-    if (i + len > n) throw InputError("text: invalid UTF-8 at byte " + std::to_string(i) + " (truncated sequence)");
-    for (int k = 1; k < len; ++k) {
-      const unsigned char b = s[i + k];
-      if ((b & 0xC0) != 0x80) throw InputError("text: invalid UTF-8 at byte " + std::to_string(i));
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      throw InputError("text: invalid UTF-8 at byte " + std::to_string(i));
-    }
+    const int len = DecodeUtf8(text, i, &cp);
+    if (len == 0) throw InputError("text: invalid UTF-8 at byte " + std::to_string(i));
     d.cps.push_back(cp);
     d.offsets.push_back(static_cast<int>(i));
-    i += len;
+    i += static_cast<std::size_t>(len);
   }
-  d.offsets.push_back(static_cast<int>(n));
+  d.offsets.push_back(static_cast<int>(text.size()));
   return d;
-}
-
-void AppendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // [SECTION] Pre-tokenizer (the regex, by hand)
@@ -135,7 +94,7 @@ int ContractionLength(const std::vector<char32_t>& cps, std::size_t i) {
 }  // namespace
 
 std::vector<TextSpan> SplitGpt2Pieces(std::string_view text) {
-  const DecodedText d = DecodeUtf8(text);
+  const DecodedText d = DecodeText(text);
   const std::size_t n = d.cps.size();
   std::vector<CharClass> cls(n);
   for (std::size_t i = 0; i < n; ++i) cls[i] = Classify(d.cps[i]);
@@ -343,7 +302,7 @@ std::string BpeTokenizer::DecodeBytes(int id) const {
   // to its byte. A code point outside the alphabet (a special token such as
   // "<|endoftext|>" is all ASCII, so this is rare) is kept as its own UTF-8.
   std::string out;
-  const DecodedText d = DecodeUtf8(sym);
+  const DecodedText d = DecodeText(sym);
   for (char32_t cp : d.cps) {
     const int b = CodePointToByte(cp);
     if (b >= 0) {

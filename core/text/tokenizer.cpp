@@ -1,40 +1,17 @@
 // Built-in tokenizer. See SPEC.md "Tokens".
 //
-// The scan works on code points: a UTF-8 decoder validates as it goes, so a
-// token boundary can only fall between code points and invalid input is
-// reported with the offset of the first bad byte.
+// The scan works on code points: the UTF-8 decoder (utf8.h) validates as it
+// goes, so a token boundary can only fall between code points and invalid
+// input is reported with the offset of the first bad byte.
 #include "core/text/tokenizer.h"
 
 #include <cstdio>
 
 #include "core/limits.h"
+#include "core/text/utf8.h"
 #include "core/types.h"
 
 namespace attnviz {
-
-int DecodeUtf8(std::string_view text, std::size_t i, char32_t* cp) {
-  const auto b0 = static_cast<unsigned char>(text[i]);
-  if (b0 < 0x80) {
-    *cp = b0;
-    return 1;
-  }
-  int len;
-  char32_t min;
-  if ((b0 & 0xE0) == 0xC0) { len = 2; *cp = b0 & 0x1F; min = 0x80; }
-  else if ((b0 & 0xF0) == 0xE0) { len = 3; *cp = b0 & 0x0F; min = 0x800; }
-  else if ((b0 & 0xF8) == 0xF0) { len = 4; *cp = b0 & 0x07; min = 0x10000; }
-  else return 0;
-  if (i + len > text.size()) return 0;
-  for (int k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(text[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    *cp = (*cp << 6) | (b & 0x3F);
-  }
-  if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) return 0;
-  return len;
-}
-
-namespace {
 
 bool IsSpace(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool IsAsciiAlnum(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
@@ -43,17 +20,6 @@ bool IsAsciiAlnum(char32_t c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c 
 bool IsWordChar(char32_t c) { return IsAsciiAlnum(c) || c >= 0x80; }
 
 }  // namespace
-
-long FindInvalidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    char32_t cp;
-    const int len = DecodeUtf8(text, i, &cp);
-    if (len == 0) return static_cast<long>(i);
-    i += len;
-  }
-  return -1;
-}
 
 std::vector<Token> TokenizeWords(std::string_view text) {
   if (text.size() > kMaxTextBytes) {

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text/utf8.h"  // FindInvalidUtf8
+
 namespace attnviz {
 
 struct Token {
@@ -14,15 +16,6 @@ struct Token {
   int end = 0;       // one past the last byte
   int id = -1;       // id in a model's own vocabulary, -1 for the built-in tokenizer
 };
-
-// Decodes one code point at text[i] (i < text.size()). Returns its length in
-// bytes, or 0 when the sequence is invalid (truncated, bad continuation,
-// overlong, surrogate, past U+10FFFF).
-int DecodeUtf8(std::string_view text, std::size_t i, char32_t* cp);
-
-// Returns the byte offset of the first invalid UTF-8 sequence, or -1 when valid.
-// Rejects overlong forms, surrogates and code points past U+10FFFF.
-long FindInvalidUtf8(std::string_view text);
 
 // Throws InputError naming the byte offset for invalid UTF-8, and for text past
 // kMaxTextBytes. Does not apply the token limit (the engine does, with context).

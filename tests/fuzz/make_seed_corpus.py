@@ -97,12 +97,12 @@ SETTINGS = {
              "request": {"text": "The cat sat.", "model": "random", "seed": 3, "d_model": 32, "heads": 4,
                          "kv_heads": 2, "layers": 2, "positional": "rope", "scale": False, "temperature": 0.5,
                          "mask": {"pattern": "sliding", "causal": True, "window": 2, "globals": [0, 3], "block": 4}},
-             "ui": {"chapter": 3, "selected_token": 1, "focused_head": 2, "layer": 1, "step": 2,
-                    "colormap": "magma", "zoom": 1.5, "font_size": 20, "presenter": True, "show_sidebar": False,
+             "ui": {"chapter": 3, "selected_token": 1, "focused_head": 2, "layer": 1,
+                    "chapter_state": {"2": "logits"}, "colormap": "magma", "font_size": 20, "presenter": True, "show_sidebar": False,
                     "show_controls": True, "show_values": False, "theme": "light"}},
     "bad-values": {"format": "attnviz-settings/1",
                    "request": {"d_model": 65, "heads": 0, "temperature": -1, "mask": {"window": 0}},
-                   "ui": {"chapter": 99, "zoom": "x"}},
+                   "ui": {"chapter": 99, "chapter_state": {"2": 7}}},
     "wrong-format": {"format": "other"},
 }
 for name, s in SETTINGS.items():

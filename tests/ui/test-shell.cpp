@@ -7,16 +7,24 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <limits>
+#include <memory>
 #include <cfloat>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 
 #include <imgui.h>
 
+#include "core/attention/head.h"
 #include "core/engine.h"
+#include "core/figure/colormap.h"
 #include "ui/settings.h"
 #include "ui/shell.h"
 #include "ui/texture_service.h"
@@ -110,6 +118,80 @@ ShellFrame FrameFor(const Request& r) {
 
 ImVec2 Center(const LayoutRect& r) { return ImVec2((r.min.x + r.max.x) * 0.5f, (r.min.y + r.max.y) * 0.5f); }
 
+// Keeps every texture's pixels, so a test can look at what a heatmap uploaded.
+class RecordingTextureService final : public TextureService {
+ public:
+  struct Texture {
+    int w = 0, h = 0;
+    std::vector<std::uint8_t> rgba;
+    Rgb8 At(int row, int col) const {
+      const std::size_t i = (static_cast<std::size_t>(row) * w + col) * 4;
+      return {rgba[i], rgba[i + 1], rgba[i + 2]};
+    }
+  };
+  ImTextureID Create(int w, int h, const std::uint8_t* rgba) override {
+    const std::uintptr_t id = ++next_;
+    Update(reinterpret_cast<ImTextureID>(id), w, h, rgba);
+    return reinterpret_cast<ImTextureID>(id);
+  }
+  void Update(ImTextureID id, int w, int h, const std::uint8_t* rgba) override {
+    Texture& t = textures_[reinterpret_cast<std::uintptr_t>(id)];
+    t.w = w;
+    t.h = h;
+    t.rgba.assign(rgba, rgba + static_cast<std::size_t>(w) * h * 4);
+  }
+  void Destroy(ImTextureID id) override { textures_.erase(reinterpret_cast<std::uintptr_t>(id)); }
+  // The live textures of this size.
+  std::vector<const Texture*> Find(int w, int h) const {
+    std::vector<const Texture*> found;
+    for (const auto& [id, t] : textures_)
+      if (t.w == w && t.h == h) found.push_back(&t);
+    return found;
+  }
+
+ private:
+  std::map<std::uintptr_t, Texture> textures_;
+  std::uintptr_t next_ = 0;
+};
+
+// A copy of `t` in which the queries `empty` may see no key: their mask rows are
+// cleared and what the trace stores per head (output, log-sum-exp, empty rows)
+// is recomputed by the engine's own head step; the N x N matrices follow on demand.
+std::shared_ptr<const Trace> WithEmptyRows(const Trace& t, const std::vector<int>& empty) {
+  auto e = std::make_shared<Trace>();
+  e->text = t.text;
+  e->tokens = t.tokens;
+  e->config = t.config;
+  e->mask = t.mask;
+  e->positional_encoding = t.positional_encoding;
+  e->layers = t.layers;
+  e->notes = t.notes;
+  e->source = t.source;
+  for (int q : empty) e->mask.row(q).setZero();
+  const float scale = t.config.scale ? 1.0f / std::sqrt(static_cast<float>(t.config.d_k)) : 1.0f;
+  for (int l = 0; l < static_cast<int>(e->layers.size()); ++l)
+    for (int h = 0; h < static_cast<int>(e->layers[l].heads.size()); ++h) {
+      HeadTrace& head = e->layers[l].heads[h];
+      const KvHeadTrace& kv = e->KvOf(l, h);
+      const HeadSteps steps =
+          ComputeHeadSteps(head.Q, kv.K, kv.V, e->mask, *t.Matrix(l, h, HeadMatrix::Bias), scale, t.config.temperature);
+      head.output = steps.output;
+      head.empty_rows = steps.empty_rows;
+      for (int q : empty) head.lse(q) = -std::numeric_limits<float>::infinity();
+    }
+  return e;
+}
+
+// No NaN or infinity reached ImGui's vertex buffers this frame.
+bool AllVerticesFinite() {
+  const ImDrawData* dd = ImGui::GetDrawData();
+  for (int l = 0; l < dd->CmdListsCount; ++l)
+    for (const ImDrawVert& v : dd->CmdLists[l]->VtxBuffer)
+      if (!std::isfinite(v.pos.x) || !std::isfinite(v.pos.y) || !std::isfinite(v.uv.x) || !std::isfinite(v.uv.y))
+        return false;
+  return true;
+}
+
 }  // namespace
 
 TEST_CASE("shell: every chapter and the Playground draw a heatmap and arcs for a real trace", "[shell]") {
@@ -120,6 +202,7 @@ TEST_CASE("shell: every chapter and the Playground draw a heatmap and arcs for a
   shell.SetFonts(ui.fonts());
   const ShellFrame f = FrameFor(s.request);
   REQUIRE(shell.chapter_count() == 9);
+  std::set<std::string> titles;
   for (int c : {1, 2, 3, 4, 5, 6, 7, 8, 0}) {
     shell.ui().chapter = c;
     int vertices = 0;
@@ -128,6 +211,7 @@ TEST_CASE("shell: every chapter and the Playground draw a heatmap and arcs for a
       shell.WaitForCompute();  // chapters with lessons draw them once their jobs are done
     }
     INFO("chapter " << c << " " << shell.ChapterTitle(c));
+    titles.insert(shell.ChapterTitle(c));
     CHECK(shell.ui().chapter == c);
     CHECK(std::string(shell.ChapterTitle(c)).size() > 3);
     // The shared heatmap and arcs, or a chapter's own figures (chapters 5-8).
@@ -135,16 +219,20 @@ TEST_CASE("shell: every chapter and the Playground draw a heatmap and arcs for a
     if (!fig) fig = shell.layout().Find("ch" + std::to_string(c) + ".figure");
     const bool shared_view = shell.layout().Find("heatmap") != nullptr && shell.layout().Find("arcs") != nullptr;
     CHECK((shared_view || (fig && fig->max.x - fig->min.x > 200 && fig->max.y - fig->min.y > 150)));
+    CHECK(shell.layout().Find("sidebar." + std::to_string(c)) != nullptr);
     CHECK(shell.layout().Find("sentence") != nullptr);
     CHECK(vertices > 1000);
   }
+  CHECK(titles.size() == 9);  // nine different titles: no chapter repeats another's
   CHECK(std::string(shell.ChapterTitle(2)) == "Scaled dot-product attention step by step");
   CHECK(std::string(shell.ChapterTitle(0)) == "Playground");
+  CHECK(std::string(shell.ChapterTitle(9)).empty());
 }
 
-TEST_CASE("shell: no trace yet, an error, and a trace with empty rows all draw without crashing", "[shell]") {
+TEST_CASE("shell: no trace yet, an error, and a trace with empty rows draw; empty rows show as masked, never NaN",
+          "[shell]") {
   HeadlessUi ui;
-  NullTextureService textures;
+  RecordingTextureService textures;
   Settings s;
   Shell shell(textures, s, TestKeys());
   shell.SetFonts(ui.fonts());
@@ -153,6 +241,7 @@ TEST_CASE("shell: no trace yet, an error, and a trace with empty rows all draw w
   for (int c = 0; c <= 8; ++c) {
     shell.ui().chapter = c;
     ui.Frame(shell, none);
+    CHECK(shell.layout().Find("heatmap") == nullptr);
   }
   ShellFrame err;
   err.trace_error = "text has 5000 tokens; the limit is 4096";
@@ -160,20 +249,51 @@ TEST_CASE("shell: no trace yet, an error, and a trace with empty rows all draw w
   ui.Frame(shell, err);
   CHECK(shell.layout().Find("heatmap") == nullptr);
 
-  // A sparse causal mask: every view must cope with many masked cells.
+  // No mask pattern leaves a query without any key (each allows the diagonal), so the
+  // empty rows are made here: queries 2 and 5 of a causal block-sparse trace may see nothing.
   Request r = s.request;
   r.mask.pattern = MaskPattern::BlockSparse;
   r.mask.block = 3;
   r.mask.causal = true;
+  const std::vector<int> empty{2, 5};
   ShellFrame f = FrameFor(r);
+  const std::shared_ptr<const Trace> t = WithEmptyRows(*f.trace, empty);
+  for (int layer = 0; layer < static_cast<int>(t->layers.size()); ++layer)
+    for (int h = 0; h < static_cast<int>(t->layers[layer].heads.size()); ++h) {
+      REQUIRE(t->layers[layer].heads[h].empty_rows == empty);
+      const MatPtr w = t->Matrix(layer, h, HeadMatrix::Weights);
+      REQUIRE(w->row(2).cwiseAbs().maxCoeff() == 0.0f);
+      REQUIRE(w->row(3).sum() == Approx(1.0f));
+    }
+  f.trace = t;
+  f.generation = 2;
   for (int c = 0; c <= 8; ++c) {
+    INFO("chapter " << c);
     shell.ui().chapter = c;
     ui.Frame(shell, f);
     shell.WaitForCompute();
     ui.Frame(shell, f);
-    INFO("chapter " << c);
     CHECK((shell.layout().Find("heatmap") != nullptr || shell.layout().Find("chapter.figure") != nullptr ||
            shell.layout().Find("ch" + std::to_string(c) + ".figure") != nullptr));
+    CHECK(AllVerticesFinite());
+  }
+  // The playground colours the weights: the empty rows' texels are the masked grey, the others
+  // are not. (A shell of its own, so its heatmap's is the only N x N texture.)
+  RecordingTextureService one;
+  s.ui.chapter = 0;
+  Shell first(one, s, TestKeys());
+  first.SetFonts(ui.fonts());
+  ui.Frame(first, f);
+  ui.Frame(first, f);
+  const auto found = one.Find(t->n(), t->n());
+  REQUIRE(found.size() == 1);
+  const RecordingTextureService::Texture* tex = found[0];
+  for (int row = 0; row < t->n(); ++row) {
+    int grey = 0;
+    for (int c = 0; c < t->n(); ++c) grey += tex->At(row, c) == kMaskedCellColor;
+    INFO("row " << row);
+    if (row == 2 || row == 5) CHECK(grey == t->n());
+    else CHECK(grey < t->n());
   }
 }
 
@@ -343,6 +463,80 @@ TEST_CASE("shell: invalid combinations are explained in place, never thrown", "[
   CHECK(found);
 }
 
+TEST_CASE("shell: a problem is shown under the control of the field it is about", "[shell][controls]") {
+  HeadlessUi ui;
+  NullTextureService textures;
+  Settings good;
+  const ShellFrame f = FrameFor(good.request);
+  struct Case {
+    void (*edit)(Request&);
+    const char* after;   // the problem box sits below this control...
+    const char* before;  // ...and above this one
+  };
+  const Case cases[] = {
+      {[](Request& r) { r.model = "random"; r.d_model = 30; r.heads = 4; r.kv_heads = 4; }, "control.heads",
+       "control.positional"},
+      {[](Request& r) { r.model = "random"; r.d_model = 24; r.positional = Positional::Rope; }, "control.positional",
+       "control.pattern"},
+      {[](Request& r) { r.mask.pattern = MaskPattern::Sliding; r.mask.window = 0; }, "control.window",
+       "control.scale"},
+  };
+  for (const Case& c : cases) {
+    Settings s = good;
+    c.edit(s.request);
+    REQUIRE(FindRequestProblem(s.request));
+    Shell shell(textures, s, TestKeys());
+    shell.SetFonts(ui.fonts());
+    ui.Frame(shell, f);
+    ui.Frame(shell, f);
+    const LayoutRect* box = shell.layout().Find("control.problem");
+    const LayoutRect* above = shell.layout().Find(c.after);
+    const LayoutRect* below = shell.layout().Find(c.before);
+    INFO(FindRequestProblem(s.request).message);
+    REQUIRE(box != nullptr);
+    REQUIRE(above != nullptr);
+    REQUIRE(below != nullptr);
+    CHECK(box->min.y >= above->max.y);
+    CHECK(box->max.y <= below->min.y);
+  }
+}
+
+TEST_CASE("shell: chapter 2's step is the chapter's own, and survives a restart through the settings",
+          "[shell][settings]") {
+  // Ctrl+E exports what the chapter shows; its file name names the matrix.
+  const auto home = std::filesystem::temp_directory_path() / ("attnviz-test-step-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(home / "Pictures");
+  const char* old_home = std::getenv("HOME");
+  const std::string saved_home = old_home ? old_home : "";
+  ::setenv("HOME", home.c_str(), 1);
+  HeadlessUi ui;
+  NullTextureService textures;
+  auto shown_matrix = [&](const Settings& s) {
+    Shell shell(textures, s, TestKeys());
+    shell.SetFonts(ui.fonts());
+    const ShellFrame f = FrameFor(s.request);
+    ui.Frame(shell, f);
+    ui.Key(shell, f, kKeyE, /*ctrl=*/true);
+    return std::make_pair(shell.last_export(), shell.settings());
+  };
+  Settings s;
+  s.ui.chapter = 2;
+  auto [path, after] = shown_matrix(s);  // no saved step: the walkthrough starts at the scores
+  CHECK(path.find("-scores") != std::string::npos);
+  CHECK(after.ui.chapter_state.at(2) == "scores");
+  s.ui.chapter_state[2] = "logits";  // as a settings file written after choosing step 2
+  std::tie(path, after) = shown_matrix(ParseSettings(SerializeSettings(s)).settings);
+  CHECK(path.find("-logits") != std::string::npos);
+  CHECK(after.ui.chapter_state.at(2) == "logits");
+  // UiState's per-frame part never reaches the file.
+  Shell shell(textures, s, TestKeys());
+  shell.ui().hovered_token = 3;
+  CHECK(SerializeSettings(shell.settings()).find("hovered") == std::string::npos);
+  CHECK(shell.settings().ui == s.ui);
+  if (old_home) ::setenv("HOME", saved_home.c_str(), 1);
+  std::filesystem::remove_all(home);
+}
+
 TEST_CASE("settings: round trip keeps the Request and the persistent UiState", "[settings]") {
   Settings s;
   s.request.text = "Ünïcode \"quotes\" and\nnewlines";
@@ -363,6 +557,7 @@ TEST_CASE("settings: round trip keeps the Request and the persistent UiState", "
   s.ui.font_size = 21;
   s.ui.presenter = true;
   s.ui.theme = Theme::Light;
+  s.ui.chapter_state = {{2, "logits"}, {0, "anything a chapter keeps"}};
   const SettingsParse p = ParseSettings(SerializeSettings(s));
   CHECK(p.notice.empty());
   CHECK_FALSE(p.corrupt);
@@ -380,7 +575,7 @@ TEST_CASE("settings: corrupt text gives defaults and a notice; a bad field only 
   }
   const SettingsParse p = ParseSettings(
       R"({"format": "attnviz-settings/1", "request": {"text": "kept", "heads": "eight", "temperature": -3},
-          "ui": {"chapter": 99, "colormap": "magma"}})");
+          "ui": {"chapter": 99, "colormap": "magma", "chapter_state": {"12": "x"}}})");
   CHECK_FALSE(p.corrupt);
   CHECK(p.settings.request.text == "kept");
   CHECK(p.settings.request.heads == Request{}.heads);
@@ -389,6 +584,8 @@ TEST_CASE("settings: corrupt text gives defaults and a notice; a bad field only 
   CHECK(p.settings.ui.colormap == "magma");
   CHECK(p.notice.find("request.heads") != std::string::npos);
   CHECK(p.notice.find("ui.chapter") != std::string::npos);
+  CHECK(p.notice.find("ui.chapter_state") != std::string::npos);
+  CHECK(p.settings.ui.chapter_state.empty());
 }
 
 TEST_CASE("settings: the XDG path, and a corrupt file is kept as settings.json.bad", "[settings]") {

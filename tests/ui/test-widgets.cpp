@@ -4,7 +4,7 @@
 //
 // Index:
 //   [SECTION] Frame harness
-//   [SECTION] Pooling and baking (pure functions)
+//   [SECTION] Cell numbers
 //   [SECTION] Colorbar ticks
 //   [SECTION] Heatmap
 //   [SECTION] Attention arcs
@@ -23,11 +23,12 @@
 #include <imgui.h>
 
 #include "core/figure/colormap.h"
+#include "core/figure/raster_surface.h"
 #include "ui/texture_service.h"
 #include "ui/widgets/arcs.h"
 #include "ui/widgets/colorbar.h"
 #include "ui/widgets/heatmap.h"
-#include "ui/widgets/heatmap_texture.h"
+#include "ui/widgets/heatmap_internal.h"
 #include "ui/widgets/matrix.h"
 #include "ui/widgets/token_strip.h"
 
@@ -41,19 +42,23 @@ namespace {
 // A texture service that records what it was asked, to check the cache.
 class CountingTextureService final : public TextureService {
  public:
-  ImTextureID Create(int w, int h, const std::uint8_t*) override {
+  ImTextureID Create(int w, int h, const std::uint8_t* rgba) override {
     ++creates;
-    last_w = w;
-    last_h = h;
+    Keep(w, h, rgba);
     return reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(++next));
   }
-  void Update(ImTextureID, int w, int h, const std::uint8_t*) override {
+  void Update(ImTextureID, int w, int h, const std::uint8_t* rgba) override {
     ++updates;
-    last_w = w;
-    last_h = h;
+    Keep(w, h, rgba);
   }
   void Destroy(ImTextureID) override { ++destroys; }
+  void Keep(int w, int h, const std::uint8_t* rgba) {
+    last_w = w;
+    last_h = h;
+    last_rgba.assign(rgba, rgba + static_cast<std::size_t>(w) * h * 4);
+  }
   int creates = 0, updates = 0, destroys = 0, last_w = 0, last_h = 0;
+  std::vector<std::uint8_t> last_rgba;  // what the heatmap uploaded last
   std::uintptr_t next = 0;
 };
 
@@ -128,155 +133,9 @@ ImVec2 CellCentre(const HeatmapResult& r, int rows, int cols, int row, int col) 
 
 }  // namespace
 
-// [SECTION] Pooling and baking (pure functions)
+// [SECTION] Cell numbers
 
-TEST_CASE("PoolMatrix keeps the maximum of every block, edge blocks included", "[widgets][pool]") {
-  // 7 x 5 matrix with distinct values, pooled 3 x 2: blocks are computed here with plain loops.
-  const int rows = 7, cols = 5, fr = 3, fc = 2;
-  std::vector<float> v(rows * cols);
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> u(-5.0f, 5.0f);
-  for (float& x : v) x = u(rng);
-  const PooledMatrix p = PoolMatrix(v.data(), nullptr, rows, cols, fr, fc, PoolMode::Max);
-  REQUIRE(p.rows == 3);  // ceil(7/3)
-  REQUIRE(p.cols == 3);  // ceil(5/2)
-  for (int br = 0; br < p.rows; ++br)
-    for (int bc = 0; bc < p.cols; ++bc) {
-      float best = -std::numeric_limits<float>::infinity();
-      for (int r = br * fr; r < std::min(rows, (br + 1) * fr); ++r)
-        for (int c = bc * fc; c < std::min(cols, (bc + 1) * fc); ++c) best = std::max(best, v[r * cols + c]);
-      // Exact: pooling copies a value, it computes nothing.
-      CHECK(p.valid[br * p.cols + bc] == 1);
-      CHECK(p.values[br * p.cols + bc] == best);
-    }
-}
-
-TEST_CASE("PoolMatrix MaxAbs keeps the signed value of largest magnitude", "[widgets][pool]") {
-  const float v[] = {0.5f, -3.0f, 2.0f, 1.0f,   // block (0,0) = {0.5,-3,0.1,0.2} -> -3; block (0,1) = {2,1,-1,2.5} -> 2.5
-                     0.1f, 0.2f, -1.0f, 2.5f};
-  const PooledMatrix p = PoolMatrix(v, nullptr, 2, 4, 2, 2, PoolMode::MaxAbs);
-  REQUIRE(p.rows == 1);
-  REQUIRE(p.cols == 2);
-  CHECK(p.values[0] == -3.0f);
-  CHECK(p.values[1] == 2.5f);
-  const PooledMatrix q = PoolMatrix(v, nullptr, 2, 4, 2, 2, PoolMode::Max);
-  CHECK(q.values[0] == 0.5f);
-}
-
-TEST_CASE("PoolMatrix ignores masked and non-finite cells and counts the non-finite ones", "[widgets][pool]") {
-  const float nan = std::numeric_limits<float>::quiet_NaN();
-  const float inf = std::numeric_limits<float>::infinity();
-  // 2 x 4, pooled 2 x 2. Block 0: the 9 is masked, the inf is non-finite -> max of {1, 2} = 2.
-  // Block 1: everything masked or NaN -> invalid (drawn as masked).
-  const float v[] = {1.0f, 9.0f, nan, 4.0f,
-                     inf, 2.0f, 7.0f, nan};
-  const std::uint8_t allowed[] = {1, 0, 1, 0,
-                                  1, 1, 0, 1};
-  const PooledMatrix p = PoolMatrix(v, allowed, 2, 4, 2, 2, PoolMode::Max);
-  REQUIRE(p.cols == 2);
-  CHECK(p.valid[0] == 1);
-  CHECK(p.values[0] == 2.0f);
-  CHECK(p.valid[1] == 0);
-  CHECK(p.nonfinite_cells == 3);  // inf (allowed), NaN at (0,2) (allowed), NaN at (1,3) (allowed)
-  // Factor 1 is the identity on allowed finite cells.
-  const PooledMatrix id = PoolMatrix(v, allowed, 2, 4, 1, 1, PoolMode::Max);
-  CHECK(id.valid[0] == 1);
-  CHECK(id.values[0] == 1.0f);
-  CHECK(id.valid[1] == 0);
-  CHECK(id.valid[2] == 0);
-}
-
-TEST_CASE("BakeMatrixRgba equals pooling then baking, texel for texel", "[widgets][pool]") {
-  std::mt19937 rng(12);
-  std::uniform_real_distribution<float> u(-2.0f, 2.0f);
-  for (int rows : {1, 5, 33})
-    for (int cols : {1, 7, 40}) {
-      std::vector<float> v(rows * cols);
-      std::vector<std::uint8_t> allowed(rows * cols);
-      for (int i = 0; i < rows * cols; ++i) {
-        v[i] = u(rng);
-        allowed[i] = (i % 5) != 0;
-        if (i % 17 == 3) v[i] = std::numeric_limits<float>::quiet_NaN();
-      }
-      for (int f : {1, 2, 3, 8})
-        for (PoolMode mode : {PoolMode::Max, PoolMode::MaxAbs})
-          for (Colormap map : {Colormap::Viridis, Colormap::Diverging}) {
-            const PooledMatrix p = PoolMatrix(v.data(), allowed.data(), rows, cols, f, f, mode);
-            const auto want = BakeHeatmapRgba(p, map, -1.5f, 1.5f);
-            long nonfinite = -1;
-            const auto got = BakeMatrixRgba(v.data(), allowed.data(), rows, cols, f, f, mode, map, -1.5f, 1.5f, &nonfinite);
-            CHECK(got == want);
-            CHECK(nonfinite == p.nonfinite_cells);
-          }
-    }
-  // The index rule matches core/figure's ColormapIndex on bin edges and the range ends.
-  std::vector<float> edges;
-  for (int k = -2; k <= 258; ++k) edges.push_back(-1.0f + 2.0f * k / 256.0f);
-  for (float e : {-1.0f, 1.0f, 0.0f}) {
-    edges.push_back(std::nextafter(e, 2.0f));
-    edges.push_back(std::nextafter(e, -2.0f));
-  }
-  const PooledMatrix p = PoolMatrix(edges.data(), nullptr, 1, static_cast<int>(edges.size()), 1, 1, PoolMode::Max);
-  const auto rgba = BakeHeatmapRgba(p, Colormap::Inferno, -1.0f, 1.0f);
-  for (std::size_t i = 0; i < edges.size(); ++i) {
-    const Rgb8 want = ColormapColor(Colormap::Inferno, edges[i], -1.0f, 1.0f);
-    CHECK(rgba[i * 4] == want.r);
-    CHECK(rgba[i * 4 + 1] == want.g);
-    CHECK(rgba[i * 4 + 2] == want.b);
-  }
-}
-
-TEST_CASE("Baked colours equal core/figure's ColormapColor for any range", "[widgets][pool]") {
-  // The widget evaluates the index rule its own (faster) way; it must agree with the exporter's
-  // ColormapColor on every value, including huge, tiny and one-ulp-wide ranges.
-  std::mt19937 rng(99);
-  const std::pair<float, float> ranges[] = {{0.0f, 1.0f}, {-3.0f, 3.0f}, {0.0f, 1e-30f}, {-1e30f, 1e30f},
-                                            {1.0f, std::nextafter(1.0f, 2.0f)}, {-7.25f, -7.0f}, {2.0f, 2.0f}};
-  for (auto [lo, hi] : ranges) {
-    std::uniform_real_distribution<double> u(lo - (hi - lo) * 0.1 - 1e-30, hi + (hi - lo) * 0.1 + 1e-30);
-    std::vector<float> v(2000);
-    for (float& x : v) x = static_cast<float>(u(rng));
-    v[0] = lo;
-    v[1] = hi;
-    for (Colormap map : {Colormap::Viridis, Colormap::Diverging, Colormap::Grayscale}) {
-      const PooledMatrix p = PoolMatrix(v.data(), nullptr, 1, static_cast<int>(v.size()), 1, 1, PoolMode::Max);
-      const auto rgba = BakeHeatmapRgba(p, map, lo, hi);
-      int mismatches = 0;
-      for (std::size_t i = 0; i < v.size(); ++i) {
-        const Rgb8 want = ColormapColor(map, v[i], lo, hi);
-        mismatches += rgba[i * 4] != want.r || rgba[i * 4 + 1] != want.g || rgba[i * 4 + 2] != want.b;
-      }
-      INFO("range [" << lo << ", " << hi << "]");
-      CHECK(mismatches == 0);
-    }
-  }
-}
-
-TEST_CASE("PoolFactorFor gives the smallest factor that fits the budget", "[widgets][pool]") {
-  for (int n : {1, 7, 16, 255, 256, 257, 1024, 4096})
-    for (int budget : {1, 3, 100, 256, 400, 5000}) {
-      const int f = PoolFactorFor(n, budget);
-      CHECK((n + f - 1) / f <= budget);
-      if (f > 1) CHECK((n + f - 2) / (f - 1) > budget);  // f - 1 would not fit
-    }
-}
-
-TEST_CASE("BakeHeatmapRgba uses the shared colormap table and the masked grey", "[widgets][pool]") {
-  const float v[] = {0.0f, 0.25f, 0.999f, 1.0f};
-  const std::uint8_t allowed[] = {1, 1, 0, 1};
-  const PooledMatrix p = PoolMatrix(v, allowed, 1, 4, 1, 1, PoolMode::Max);
-  const auto rgba = BakeHeatmapRgba(p, Colormap::Magma, 0.0f, 1.0f);
-  REQUIRE(rgba.size() == 16);
-  for (int i = 0; i < 4; ++i) {
-    const Rgb8 want = allowed[i] ? ColormapTable(Colormap::Magma)[ColormapIndex(v[i], 0.0f, 1.0f)] : kMaskedCellColor;
-    CHECK(rgba[i * 4 + 0] == want.r);
-    CHECK(rgba[i * 4 + 1] == want.g);
-    CHECK(rgba[i * 4 + 2] == want.b);
-    CHECK(rgba[i * 4 + 3] == 255);
-  }
-}
-
-TEST_CASE("CompactCellNumber shortens without lying", "[widgets][pool]") {
+TEST_CASE("CompactCellNumber shortens without lying", "[widgets][heatmap]") {
   CHECK(CompactCellNumber("0.97", 0.97f) == ".97");
   CHECK(CompactCellNumber("-0.50", -0.5f) == "-.5");    // -0.5 exactly: trailing zero dropped too
   CHECK(CompactCellNumber("-0.50", -0.498f) == "-.50"); // not exact: keeps its precision
@@ -514,7 +373,7 @@ TEST_CASE("Heatmap max-pools when the matrix has more cells than pixels and says
 
 TEST_CASE("Heatmap survives masked rows, non-finite values and empty input", "[widgets][heatmap]") {
   ImGuiHarness h;
-  NullTextureService textures;
+  CountingTextureService textures;
   Heatmap heatmap(textures);
   HeatmapView view;
   const int n = 8;
@@ -530,11 +389,22 @@ TEST_CASE("Heatmap survives masked rows, non-finite values and empty input", "[w
   d.extras = {{"score", scores.data()}};
   HeatmapResult r;
   h.Frame([&] { r = heatmap.Draw("##hm", d, view, ImVec2(400, 400)); });
+  // The empty row and the NaN cell are drawn as masked; every other cell has its colour.
+  REQUIRE(textures.last_w == n);
+  REQUIRE(textures.last_h == n);
+  for (int row = 0; row < n; ++row)
+    for (int col = 0; col < n; ++col) {
+      const std::uint8_t* t = &textures.last_rgba[(row * n + col) * 4];
+      const bool grey = Rgb8{t[0], t[1], t[2]} == kMaskedCellColor;
+      INFO("cell " << row << ", " << col);
+      CHECK(grey == (row == 3 || (row == 5 && col == 5)));
+    }
   // Hover the masked row and the NaN cell: tooltips must build without trouble.
   for (auto [row, col] : {std::pair{3, 2}, std::pair{5, 5}}) {
     h.MoveTo(CellCentre(r, n, n, row, col));
     h.Frame([&] { r = heatmap.Draw("##hm", d, view, ImVec2(400, 400)); });
     CHECK(r.hovered_row == row);
+    CHECK(r.hovered_col == col);
   }
   HeatmapData empty;
   h.Frame([&] { r = heatmap.Draw("##empty", empty, view); });
@@ -767,6 +637,88 @@ TEST_CASE("Matrix table hover reports row and column", "[widgets][matrix]") {
     if (r.hovered_row >= 0 && (seen.empty() || seen.back() != r.hovered_row)) seen.push_back(r.hovered_row);
   }
   CHECK(seen == std::vector<int>{0, 1, 2, 3, 4, 5});
+}
+
+TEST_CASE("Screen and slide agree: the exported figure shows the window texture's pooled blocks, value for value",
+          "[widgets][heatmap][pool]") {
+  // The same matrix in the window's heatmap and in core/figure's raster cells, on a plot
+  // of the same size in pixels. Each figure pixel must show the texel of the window's
+  // texture under the pixel's centre (nearest sampling, as the GPU does), found here
+  // from plain geometry; every texel must be shown by some pixel (no block dropped).
+  struct Case {
+    int rows, cols;
+    Colormap map;
+    PoolMode pool;
+  };
+  for (const Case& k : {Case{700, 700, Colormap::Viridis, PoolMode::Max}, Case{901, 333, Colormap::Magma, PoolMode::Max},
+                        Case{613, 613, Colormap::Diverging, PoolMode::MaxAbs}}) {
+    INFO(k.rows << " x " << k.cols);
+    ImGuiHarness h;
+    CountingTextureService textures;
+    Heatmap heatmap(textures);
+    HeatmapView view;
+    view.show_values = false;
+    std::vector<float> v = RandomAttention(std::max(k.rows, k.cols), 3, 2.0f);
+    v.resize(static_cast<std::size_t>(k.rows) * k.cols);
+    std::vector<std::uint8_t> allowed(v.size());
+    for (int r = 0; r < k.rows; ++r)
+      for (int c = 0; c < k.cols; ++c) {
+        const std::size_t i = static_cast<std::size_t>(r) * k.cols + c;
+        allowed[i] = c <= r + 5;  // a causal-like triangle, so some blocks are all masked
+        if (k.pool == PoolMode::MaxAbs) v[i] = (v[i] - 0.002f) * 100.0f;  // signed
+      }
+    HeatmapData d;
+    d.values = v.data();
+    d.allowed = allowed.data();
+    d.rows = k.rows;
+    d.cols = k.cols;
+    d.scale = {k.map, k.pool == PoolMode::MaxAbs ? -1.0f : 0.0f, k.pool == PoolMode::MaxAbs ? 1.0f : 0.1f};
+    d.pool = k.pool;
+    HeatmapResult r;
+    h.Frame([&] { r = heatmap.Draw("##h", d, view, ImVec2(560, 520)); });
+    REQUIRE(r.pool_rows * r.pool_cols > 1);  // the case this test is about
+    const int W = static_cast<int>(r.plot_max.x - r.plot_min.x), H = static_cast<int>(r.plot_max.y - r.plot_min.y);
+    const int tw = textures.last_w, th = textures.last_h;
+    REQUIRE(tw == (k.cols + r.pool_cols - 1) / r.pool_cols);
+    REQUIRE(th == (k.rows + r.pool_rows - 1) / r.pool_rows);
+
+    figure::RasterSurface surface(static_cast<float>(W), static_cast<float>(H), 1.0f, false);
+    figure::CellsSpec cells;
+    cells.w = static_cast<float>(W);
+    cells.h = static_cast<float>(H);
+    cells.values = v.data();
+    cells.mask = allowed.data();
+    cells.rows = k.rows;
+    cells.cols = k.cols;
+    cells.colormap = k.map;
+    cells.vmin = d.scale.vmin;
+    cells.vmax = d.scale.vmax;
+    CHECK(surface.Cells(cells));
+    const RasterImage& img = surface.image();
+    std::vector<std::uint8_t> shown(static_cast<std::size_t>(tw) * th, 0);
+    long mismatches = 0, compared = 0;
+    for (int py = 0; py < H - 1; ++py)      // the last pixel row and column may also fold in a
+      for (int px = 0; px < W - 1; ++px) {  // narrow last block; they are checked below
+        const int cell_r = static_cast<int>((py + 0.5) * k.rows / H), cell_c = static_cast<int>((px + 0.5) * k.cols / W);
+        const std::size_t t = static_cast<std::size_t>(cell_r / r.pool_rows) * tw + cell_c / r.pool_cols;
+        shown[t] = 1;
+        const std::uint8_t* want = &textures.last_rgba[t * 4];
+        const std::uint8_t* got = &img.rgba[(static_cast<std::size_t>(py) * img.width + px) * 4];
+        const Rgb8 g{got[0], got[1], got[2]};
+        const bool masked = Rgb8{want[0], want[1], want[2]} == kMaskedCellColor;
+        ++compared;
+        if (masked) mismatches += !(g == kMaskedCellColor || g == kMaskedHatchColor);
+        else mismatches += got[0] != want[0] || got[1] != want[1] || got[2] != want[2];
+      }
+    CHECK(compared > 100000);
+    CHECK(mismatches == 0);
+    // Every block but those of the last texel row / column was shown by an inner pixel;
+    // those the last pixel row and column show (or fold in).
+    long unseen = 0;
+    for (int ty = 0; ty < th - 1; ++ty)
+      for (int tx = 0; tx < tw - 1; ++tx) unseen += !shown[static_cast<std::size_t>(ty) * tw + tx];
+    CHECK(unseen == 0);
+  }
 }
 
 TEST_CASE("Heatmap vertex count does not grow with N (causal mask, every zoom)", "[widgets][heatmap][perf]") {

@@ -7,6 +7,7 @@
 
 #include "core/engine.h"
 #include "core/figure/figure.h"
+#include "core/figure/layout.h"
 #include "test-figure-support.h"
 #include "tests/unit/head-matrices.h"
 
@@ -218,13 +219,30 @@ TEST_CASE("PNG figures for every view of a trace render", "[figure][png]") {
     INFO(ToString(m));
     HeatmapFigure f = MakeTraceHeatmap(*t, 0, 1, m);
     CHECK(f.rows == t->n());
-    RasterImage img = RenderFigure(Figure{f}, RenderOptions{});
-    CHECK(img.width == 1000);
+    f.cell_values = CellValues::Hide;  // numbers would cover the pixels sampled below
+    RenderReport rep;
+    figure_test::Decoded d = Render(Figure{f}, RenderOptions{}, &rep);
+    CHECK(d.width == 1000);
+    // Each view shows its own matrix: the first and last cells have the colours of their values.
+    REQUIRE(rep.plots.size() == 1);
+    const PixelRect p = rep.plots[0];
+    const ValueRange range = figure::ResolveRange(f);
+    for (auto [r, c] : {std::pair{0, 0}, std::pair{f.rows - 1, f.cols - 1}}) {
+      const int px = static_cast<int>(std::ceil((c + 0.35) * p.w / f.cols));
+      const int py = static_cast<int>(std::ceil((r + 0.35) * p.h / f.rows));
+      REQUIRE(CellOf(px, f.cols, p.w) == c);
+      REQUIRE(CellOf(py, f.rows, p.h) == r);
+      const float v = f.values[static_cast<std::size_t>(r) * f.cols + c];
+      INFO("cell " << r << ", " << c << " = " << v);
+      if (range.vmax > range.vmin) CHECK(Pixel(d, p.x + px, p.y + py) == Expected(f.colormap, v, range.vmin, range.vmax));
+    }
   }
+  // The arcs and the head grid render at their documented sizes, with something drawn.
   RasterImage arcs = RenderFigure(Figure{MakeTraceArcs(*t, 0, 2)}, RenderOptions{});
   CHECK(arcs.width == 1000);
-  RasterImage grid = RenderFigure(Figure{MakeTraceHeadGrid(*t, 0)}, RenderOptions{});
-  CHECK(grid.width > 0);
+  RenderReport grid_rep;
+  RasterImage grid = RenderFigure(Figure{MakeTraceHeadGrid(*t, 0)}, RenderOptions{}, &grid_rep);
+  CHECK(grid_rep.plots.size() == t->layers[0].heads.size());  // one panel per head
   CHECK_THROWS_AS(MakeTraceHeatmap(*t, 2, 0, TraceMatrix::Weights), FigureError);  // layers 0 and 1 exist
   CHECK_THROWS_AS(MakeTraceHeatmap(*t, 0, 99, TraceMatrix::Weights), FigureError);
   CHECK_THROWS_AS(MakeTraceArcs(*t, 0, 99), FigureError);

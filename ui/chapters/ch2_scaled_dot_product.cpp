@@ -39,14 +39,15 @@ class ScaledDotProductChapter final : public Chapter {
     else scaling_.Draw(ctx);
   }
 
-  std::string SavedState() const { return std::to_string(section_) + ":" + std::to_string(steps_.step); }
-  void RestoreState(std::string_view s) {
+  std::string SavedState() const override { return std::to_string(section_) + ":" + std::to_string(steps_.step); }
+  void RestoreState(std::string_view s) override {
     if (s.size() >= 3 && (s[0] == '0' || s[0] == '1') && s[1] == ':') {
       section_ = s[0] - '0';
       const int step = std::atoi(std::string(s.substr(2)).c_str());
       if (step >= 0 && step < static_cast<int>(AttentionStep::Count)) steps_.step = step;
     }
   }
+
 
  private:
   int section_ = 0;

@@ -78,8 +78,8 @@ class MultiHeadChapter final : public Chapter {
     }
   }
 
-  std::string SavedState() const { return std::to_string(section_); }
-  void RestoreState(std::string_view s) {
+  std::string SavedState() const override { return std::to_string(section_); }
+  void RestoreState(std::string_view s) override {
     if (s.size() == 1 && s[0] >= '0' && s[0] <= '3') section_ = s[0] - '0';
   }
 

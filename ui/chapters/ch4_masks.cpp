@@ -76,8 +76,8 @@ class MasksChapter final : public Chapter {
     }
   }
 
-  std::string SavedState() const { return std::to_string(section_); }
-  void RestoreState(std::string_view s) {
+  std::string SavedState() const override { return std::to_string(section_); }
+  void RestoreState(std::string_view s) override {
     if (s.size() == 1 && s[0] >= '0' && s[0] <= '2') section_ = s[0] - '0';
   }
 

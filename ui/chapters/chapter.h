@@ -6,6 +6,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/compute/compute_service.h"
@@ -96,6 +97,10 @@ class Chapter {
   // A short line under the title in the sidebar tooltip.
   virtual const char* subtitle() const = 0;
   virtual void Draw(ChapterContext& ctx) = 0;
+  // The chapter's own state worth keeping across runs (a step, a slider), as a
+  // short string the settings file stores under the chapter's number ("" = none).
+  virtual std::string SavedState() const { return {}; }
+  virtual void RestoreState(std::string_view /*state*/) {}
 };
 
 // The eight chapters in order, then the Playground (number 0) last.

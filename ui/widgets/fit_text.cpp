@@ -2,6 +2,8 @@
 
 #include <imgui.h>
 
+#include "core/text/utf8.h"
+
 namespace attnviz::ui {
 
 std::string FitTextToWidth(std::string s, float max_w) {
@@ -10,10 +12,7 @@ std::string FitTextToWidth(std::string s, float max_w) {
   const char* dots = has_ellipsis ? "\xE2\x80\xA6" : "..";
   const float dots_w = ImGui::CalcTextSize(dots).x;
   while (!s.empty()) {
-    // Drop one UTF-8 code point from the end.
-    std::size_t cut = s.size() - 1;
-    while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-    s.resize(cut);
+    s.resize(LastCodePointStart(s));  // drop one code point from the end
     if (ImGui::CalcTextSize(s.c_str()).x + dots_w <= max_w) break;
   }
   return s + dots;

@@ -98,8 +98,7 @@ struct HeatmapResult {
 
 class Heatmap {
  public:
-  explicit Heatmap(TextureService& textures) : textures_(&textures) {}
-  ~Heatmap();
+  explicit Heatmap(TextureService& textures) : texture_(textures) {}
   Heatmap(const Heatmap&) = delete;
   Heatmap& operator=(const Heatmap&) = delete;
 
@@ -110,22 +109,14 @@ class Heatmap {
                      ImVec2 size = ImVec2(0, 0));
 
   // Forget the texture (e.g. when the renderer is recreated); rebuilt on next Draw.
-  void Reset();
+  void Reset() { texture_.Reset(); }
 
   // How many times the texture was (re)built: tests check the cache works.
-  int texture_builds() const { return texture_builds_; }
+  int texture_builds() const { return texture_.builds(); }
 
  private:
-  TextureService* textures_;
-  ImTextureID texture_ = nullptr;
-  int tex_w_ = 0, tex_h_ = 0;
-  std::uint64_t key_ = 0;             // contents, colormap and range of the texture (not its pooling)
-  int tex_fr_ = 1, tex_fc_ = 1;       // pooling of the texture
-  int wanted_fr_ = 0, wanted_fc_ = 0; // pooling the current zoom and size ask for
-  double wanted_since_ = 0.0;         // ImGui time when that last changed
-  long nonfinite_cells_ = 0;         // of the matrix the texture shows (said in the status line)
-  int texture_builds_ = 0;
-  bool dragging_ = false;
+  HeatmapTexture texture_;
+  bool dragging_ = false;  // the left button went down here and moved past the drag threshold
 };
 
 }  // namespace attnviz::ui

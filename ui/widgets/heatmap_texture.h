@@ -1,57 +1,50 @@
-// The CPU side of the heatmap: pooling a matrix down to at most the pixels it
-// gets, and baking it into RGBA through the shared colormap table. Pure
-// functions (no ImGui state), so tests can check them cell by cell.
+// The heatmap's texture: the matrix max-pooled to the pixels it covers and
+// baked through the colormap by core (core/figure/pool.h, the same code the
+// exported PNG uses), kept until its contents, colormap, range or pooling change.
 #pragma once
 #include <cstdint>
-#include <string>
-#include <vector>
 
-#include "core/figure/colormap.h"
+#include <imgui.h>
+
+#include "core/figure/pool.h"  // PoolMode, PoolFactors, PoolMatrix, BakeMatrixRgba for ui callers
+#include "ui/texture_service.h"
 
 namespace attnviz::ui {
 
-// How a block of cells becomes one texel when the matrix has more cells than
-// the screen has pixels. Max keeps the largest value (a strong attention weight
-// never disappears); MaxAbs keeps the value of largest magnitude, sign included
-// (for signed matrices under a diverging map, so a strong negative survives).
-enum class PoolMode { Max, MaxAbs };
+struct HeatmapData;
 
-struct PooledMatrix {
-  int rows = 0, cols = 0;          // ceil(src_rows / factor_rows), ceil(src_cols / factor_cols)
-  int factor_rows = 1;             // source rows per texel row
-  int factor_cols = 1;             // source cols per texel column
-  std::vector<float> values;       // (rows, cols) row-major; meaningless where !valid
-  std::vector<std::uint8_t> valid; // (rows, cols) 1 when the block holds an allowed, finite cell
-  long nonfinite_cells = 0;        // allowed source cells that were NaN/inf (drawn as masked)
+class HeatmapTexture {
+ public:
+  explicit HeatmapTexture(TextureService& textures) : textures_(&textures) {}
+  ~HeatmapTexture() { Reset(); }
+  HeatmapTexture(const HeatmapTexture&) = delete;
+  HeatmapTexture& operator=(const HeatmapTexture&) = delete;
+
+  // Brings the texture up to date for a matrix that covers budget_rows x
+  // budget_cols pixels when all of it is shown (the plot times the zoom).
+  // A zoom-out is followed at once (a texel skipped by the sampler would drop
+  // cells); a zoom-in once the wanted pooling has rested for 0.2 s (`now` is
+  // ImGui time), so wheeling through zoom levels rebuilds once.
+  void Update(const HeatmapData& d, int budget_rows, int budget_cols, double now);
+  void Reset();
+
+  ImTextureID id() const { return texture_; }
+  int width() const { return tex_w_; }          // texels
+  int height() const { return tex_h_; }
+  PoolFactors factors() const { return factors_; }  // pooling of the texture on screen
+  long nonfinite_cells() const { return nonfinite_cells_; }
+  int builds() const { return builds_; }
+
+ private:
+  TextureService* textures_;
+  ImTextureID texture_ = nullptr;
+  int tex_w_ = 0, tex_h_ = 0;
+  std::uint64_t key_ = 0;         // contents, colormap and range of the texture (not its pooling)
+  PoolFactors factors_;           // pooling of the texture
+  PoolFactors wanted_{0, 0};      // pooling the current zoom and size ask for
+  double wanted_since_ = 0.0;     // when that last changed
+  long nonfinite_cells_ = 0;      // of the matrix the texture shows (said in the status line)
+  int builds_ = 0;
 };
-
-// Pools values (rows x cols, row-major) by factor_rows x factor_cols blocks;
-// edge blocks are partial. allowed (same shape, 1 = allowed) may be null. Masked
-// and non-finite cells never contribute; a block without any allowed finite
-// cell is invalid (drawn as masked). Factors < 1 are treated as 1.
-PooledMatrix PoolMatrix(const float* values, const std::uint8_t* allowed, int rows, int cols,
-                        int factor_rows, int factor_cols, PoolMode mode);
-
-// PoolMatrix followed by BakeHeatmapRgba in one pass, without the pooled
-// intermediate (at N = 4096 that would be 80 MB): what the heatmap widget
-// uploads. Gives exactly the texels of BakeHeatmapRgba(PoolMatrix(...)) (a
-// test checks it); *nonfinite_cells (may be null) receives the same count.
-std::vector<std::uint8_t> BakeMatrixRgba(const float* values, const std::uint8_t* allowed, int rows, int cols,
-                                         int factor_rows, int factor_cols, PoolMode mode, Colormap map,
-                                         float vmin, float vmax, long* nonfinite_cells);
-
-// Smallest integer factor f with ceil(n / f) <= budget (budget >= 1).
-int PoolFactorFor(int n, int budget);
-
-// RGBA8 texels (rows*cols*4, top row first) through ColormapTable(map) and the
-// index rule of ColormapIndex; invalid texels get kMaskedCellColor.
-std::vector<std::uint8_t> BakeHeatmapRgba(const PooledMatrix& pooled, Colormap map, float vmin,
-                                          float vmax);
-
-// The shortest honest form of a number printed in a cell, for cells too narrow for the
-// full one: "0.97" -> ".97", "-0.50" -> "-.50"; trailing zeros go only when the value is
-// exactly what remains ("1.00" -> "1" for 1.0f), so 0.004 stays ".00" and never shows
-// a "0" that reads as exact.
-std::string CompactCellNumber(const char* printed, float value);
 
 }  // namespace attnviz::ui

@@ -1,0 +1,33 @@
+// --frame-stats: per frame, the whole frame from the start of its work (after
+// waiting for events) to the end of SwapBuffers, and the UI part alone
+// (NewFrame through Render: what attnviz computes; the rest is the GL driver
+// rasterising, which under Xvfb is the llvmpipe software renderer), plus the
+// vertices ImGui made. ATTNVIZ_TRACE_STARTUP=1 prints where start-up time goes.
+#pragma once
+#include <vector>
+
+namespace attnviz::app {
+
+// Milliseconds on a steady clock.
+double NowMs();
+
+class FrameStats {
+ public:
+  explicit FrameStats(double start_ms) : start_ms_(start_ms) {}
+  // Start-up milestones, for ATTNVIZ_TRACE_STARTUP.
+  void MarkGlReady() { gl_ms_ = NowMs(); }
+  void MarkFontsReady() { fonts_ms_ = NowMs(); }
+
+  // One frame swapped: its whole time, the UI part and the vertex count.
+  void Add(double frame_ms, double ui_ms, int vertices);
+  // One line on stdout: median and p95 of both, vertices, first frame.
+  void Print(int tokens) const;
+
+ private:
+  double start_ms_, gl_ms_ = 0, fonts_ms_ = 0;
+  double first_frame_ms_ = -1;  // start to the first frame swapped
+  std::vector<double> frame_ms_, ui_ms_;
+  int last_vertices_ = 0, max_vertices_ = 0;
+};
+
+}  // namespace attnviz::app

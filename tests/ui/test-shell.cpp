@@ -25,6 +25,7 @@
 #include "core/attention/head.h"
 #include "core/engine.h"
 #include "core/figure/colormap.h"
+#include "ui/chapters/ch2/steps_view.h"
 #include "ui/settings.h"
 #include "ui/shell.h"
 #include "ui/texture_service.h"
@@ -521,13 +522,19 @@ TEST_CASE("shell: chapter 2's step is the chapter's own, and survives a restart 
   };
   Settings s;
   s.ui.chapter = 2;
-  auto [path, after] = shown_matrix(s);  // no saved step: the walkthrough starts at the scores
-  CHECK(path.find("-scores") != std::string::npos);
-  CHECK(after.ui.chapter_state.at(2) == "scores");
-  s.ui.chapter_state[2] = "logits";  // as a settings file written after choosing step 2
+  auto [path, after] = shown_matrix(s);  // no saved state: section 1 (step by step) at the softmax
+  CHECK(!path.empty());                   // Ctrl+E exported the chapter's figure
+  CHECK(after.ui.chapter_state.at(2) == "0:" + std::to_string(static_cast<int>(AttentionStep::Softmax)));
+  s.ui.chapter_state[2] = "0:4";  // as a settings file written after choosing the fifth step
   std::tie(path, after) = shown_matrix(ParseSettings(SerializeSettings(s)).settings);
-  CHECK(path.find("-logits") != std::string::npos);
-  CHECK(after.ui.chapter_state.at(2) == "logits");
+  CHECK(after.ui.chapter_state.at(2) == "0:4");
+  s.ui.chapter_state[2] = "1:4";  // the second section (why sqrt(d_k)), the step kept for later
+  std::tie(path, after) = shown_matrix(ParseSettings(SerializeSettings(s)).settings);
+  CHECK(after.ui.chapter_state.at(2) == "1:4");
+  s.ui.chapter_state[2] = "garbage";  // a hand-edited file: the chapter starts fresh
+  std::tie(path, after) = shown_matrix(ParseSettings(SerializeSettings(s)).settings);
+  CHECK(after.ui.chapter_state.at(2) == "0:" + std::to_string(static_cast<int>(AttentionStep::Softmax)));
+  s.ui.chapter_state.erase(2);
   // UiState's per-frame part never reaches the file.
   Shell shell(textures, s, TestKeys());
   shell.ui().hovered_token = 3;

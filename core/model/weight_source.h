@@ -44,7 +44,9 @@ class WeightSource {
 };
 
 // Builds the weight source a request names; throws InputError for a bad name,
-// a size the model does not have, or an unreadable checkpoint.
+// a size the model does not have, or an unreadable checkpoint. A checkpoint
+// still held by anyone (another engine, a trace) is shared, not read again,
+// unless its files changed on disk. Thread-safe.
 std::shared_ptr<const WeightSource> MakeWeightSource(const Request& r);
 
 }  // namespace attnviz

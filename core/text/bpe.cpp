@@ -392,20 +392,52 @@ void BpeTokenizer::EncodePiece(std::string_view piece, std::vector<std::pair<int
 std::vector<Token> BpeTokenizer::Tokenize(std::string_view text) const {
   std::vector<Token> tokens;
   std::vector<std::pair<int, int>> pieces;
-  for (const TextSpan& span : SplitGpt2Pieces(text)) {
-    pieces.clear();
-    EncodePiece(text.substr(span.start, span.end - span.start), &pieces);
-    int start = span.start;
-    for (const auto& [len, id] : pieces) {
-      Token tok;
-      tok.start = start;
-      tok.end = start + len;
-      tok.text = std::string(text.substr(start, len));
-      tok.id = id;
-      tokens.push_back(std::move(tok));
-      start += len;
+  // Text between special tokens: pre-tokenized and merged as usual, with byte
+  // offsets kept relative to the whole text.
+  auto encode_segment = [&](int seg_start, int seg_end) {
+    const std::string_view seg = text.substr(seg_start, seg_end - seg_start);
+    for (const TextSpan& span : SplitGpt2Pieces(seg)) {
+      pieces.clear();
+      EncodePiece(seg.substr(span.start, span.end - span.start), &pieces);
+      int start = seg_start + span.start;
+      for (const auto& [len, id] : pieces) {
+        Token tok;
+        tok.start = start;
+        tok.end = start + len;
+        tok.text = std::string(text.substr(start, len));
+        tok.id = id;
+        tokens.push_back(std::move(tok));
+        start += len;
+      }
     }
+  };
+  // The literal "<|endoftext|>" is one token (50256 in GPT-2), as Hugging Face's
+  // GPT2Tokenizer(Fast) reads it by default (an added special token, split out
+  // before the pattern, no whitespace stripped): a document separator typed or
+  // pasted means what it meant in training. Only when vocab.json has it.
+  const std::string_view special = kGpt2EndOfText;
+  const int special_id = IdOf(special);
+  std::size_t at = special_id >= 0 ? text.find(special) : std::string_view::npos;
+  if (at == std::string_view::npos) {
+    encode_segment(0, static_cast<int>(text.size()));
+    return tokens;
   }
+  // Invalid UTF-8 and over-long text are reported for the whole text first, so
+  // the byte offset in the message is the offset the person sees.
+  (void)SplitGpt2Pieces(text);
+  std::size_t from = 0;
+  while (at != std::string_view::npos) {
+    if (at > from) encode_segment(static_cast<int>(from), static_cast<int>(at));
+    Token tok;
+    tok.start = static_cast<int>(at);
+    tok.end = static_cast<int>(at + special.size());
+    tok.text = std::string(special);
+    tok.id = special_id;
+    tokens.push_back(std::move(tok));
+    from = at + special.size();
+    at = text.find(special, from);
+  }
+  if (from < text.size()) encode_segment(static_cast<int>(from), static_cast<int>(text.size()));
   return tokens;
 }
 

@@ -57,8 +57,11 @@ class BpeTokenizer {
   // Reads both files (each at most kMaxTokenizerFileBytes) and calls FromStrings.
   static BpeTokenizer FromFiles(const std::string& vocab_path, const std::string& merges_path);
 
-  // Tokens with ids and byte spans. Throws InputError for invalid UTF-8 and
-  // text past kMaxTextBytes (the engine applies the token limit).
+  // Tokens with ids and byte spans. The literal text kGpt2EndOfText becomes
+  // that one token when the vocabulary has it (Hugging Face's default); the
+  // text around it is tokenized as if it were separate texts. Throws
+  // InputError for invalid UTF-8 and text past kMaxTextBytes (the engine
+  // applies the token limit).
   std::vector<Token> Tokenize(std::string_view text) const;
 
   int VocabSize() const { return static_cast<int>(id_to_symbol_.size()); }
@@ -87,6 +90,9 @@ class BpeTokenizer {
   std::size_t merge_count_ = 0;
   std::array<int, 256> byte_id_{};  // id of the single-byte symbol of each byte
 };
+
+// GPT-2's one special token (id 50256): the document separator of its training data.
+inline constexpr const char* kGpt2EndOfText = "<|endoftext|>";
 
 // vocab.json (GPT-2: ~1 MB) and merges.txt (~450 KB) larger than this are refused.
 inline constexpr std::size_t kMaxTokenizerFileBytes = std::size_t(64) << 20;

@@ -269,3 +269,51 @@ TEST_CASE("BPE: missing files are named", "[bpe]") {
   CHECK_THROWS_WITH(BpeTokenizer::FromFiles(DataPath("tiny_vocab.json"), "/nonexistent/merges.txt"),
                     Catch::Contains("/nonexistent/merges.txt"));
 }
+
+TEST_CASE("BPE: the literal <|endoftext|> is one token when the vocabulary has it", "[bpe]") {
+  // As Hugging Face's GPT2Tokenizer reads it by default: the special token is
+  // split out first (no whitespace stripped on either side), and the text
+  // around it is tokenized as separate texts. Expectations built from
+  // Tokenize() of each piece alone, shifted by its offset.
+  const BpeTokenizer t = BpeTokenizer::FromStrings(ByteVocabJson({kGpt2EndOfText}), "#version: 0.2\n");
+  const int eot = t.IdOf(kGpt2EndOfText);
+  REQUIRE(eot == 256);
+  const std::string text = std::string("Hi! ") + kGpt2EndOfText + " x" + kGpt2EndOfText + kGpt2EndOfText;
+  const auto tokens = t.Tokenize(text);
+  std::vector<Token> expected = t.Tokenize("Hi! ");
+  auto add_special = [&](int start) {
+    Token s;
+    s.start = start;
+    s.end = start + 13;
+    s.text = kGpt2EndOfText;
+    s.id = eot;
+    expected.push_back(s);
+  };
+  add_special(4);
+  for (Token tok : t.Tokenize(" x")) {
+    tok.start += 17;
+    tok.end += 17;
+    expected.push_back(tok);
+  }
+  add_special(19);
+  add_special(32);
+  REQUIRE(tokens.size() == expected.size());
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    INFO("token " << i);
+    CHECK(tokens[i].id == expected[i].id);
+    CHECK(tokens[i].start == expected[i].start);
+    CHECK(tokens[i].end == expected[i].end);
+    CHECK(tokens[i].text == expected[i].text);
+  }
+  CHECK(t.DecodeBytes(eot) == kGpt2EndOfText);
+  // Only the whole literal: a near miss is ordinary punctuation and letters.
+  for (const Token& tok : t.Tokenize("<|endoftext|")) CHECK(tok.id != eot);
+  // Bad bytes after it are still named by their offset in the whole text.
+  CHECK_THROWS_WITH(t.Tokenize(std::string(kGpt2EndOfText) + "ab\xC3("), Catch::Contains("byte 15"));
+}
+
+TEST_CASE("BPE: without <|endoftext|> in vocab.json the literal is ordinary text", "[bpe]") {
+  const BpeTokenizer t = BpeTokenizer::FromStrings(ByteVocabJson(), "#version: 0.2\n");
+  CHECK(t.IdOf(kGpt2EndOfText) == -1);
+  CHECK(t.Tokenize(kGpt2EndOfText).size() == 13);  // 13 single-byte tokens, no merges
+}

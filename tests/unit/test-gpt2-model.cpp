@@ -717,3 +717,36 @@ TEST_CASE("GPT-2: the benchmark checkpoint's synthetic vocabulary is valid and t
   for (const Token& tok : t.Tokenize("The cat sat on the mat because it was tired.")) got.push_back(tok.text);
   CHECK(got == std::vector<std::string>{"The", " cat", " sat", " on", " the", " mat", " because", " it", " was", " tired", "."});
 }
+
+TEST_CASE("GPT-2: engines share a checkpoint that is alive; a rewritten one is read again", "[gpt2]") {
+  // The window has two engines (main trace, chapters); each must not hold its
+  // own copy of the weights (core/model/weight_source.h).
+  ScratchDir dir;
+  WriteTiny(dir.str(), TinyWeights(StoreDtype::F32));
+  Request r;
+  r.model = dir.str();
+  const auto a = MakeWeightSource(r);
+  const auto b = MakeWeightSource(r);
+  CHECK(a.get() == b.get());
+  Engine e1, e2;
+  CHECK(e1.Source(r).get() == a.get());
+  CHECK(e2.Source(r).get() == a.get());
+  // New weights written in place (a different seed): the files changed, so the
+  // next load reads them, never the stale model still held above.
+  const auto written = fs::last_write_time(dir / "model.safetensors");
+  WriteTiny(dir.str(), TinyWeights(StoreDtype::F32, false, /*seed=*/99));
+  // File times tick with a coarse clock; a person's rewrite is seconds later.
+  fs::last_write_time(dir / "model.safetensors", written + std::chrono::seconds(2));
+  const auto c = MakeWeightSource(r);
+  CHECK(c.get() != a.get());
+  const auto* ga = dynamic_cast<const Gpt2Model*>(a.get());
+  const auto* gc = dynamic_cast<const Gpt2Model*>(c.get());
+  REQUIRE(ga != nullptr);
+  REQUIRE(gc != nullptr);
+  CHECK_FALSE(ga->Block(0).W_fc.isApprox(gc->Block(0).W_fc));
+  // "<|endoftext|>" typed in the text is GPT-2's one special token.
+  const auto tokens = gc->Tokenize(std::string("a") + kGpt2EndOfText);
+  REQUIRE_FALSE(tokens.empty());
+  CHECK(tokens.back().id == gc->Tokenizer().IdOf(kGpt2EndOfText));
+  CHECK(tokens.back().id >= 0);
+}

@@ -6,6 +6,7 @@
 //   [SECTION] The settings file (XDG path, atomic save, corrupt file kept aside)
 #include "ui/settings.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -164,6 +165,21 @@ void ReadUi(const json& j, UiSettings* u, std::vector<std::string>* bad) {
     if (ok) u->chapter_state = std::move(states);
     else f.Bad("chapter_state");
   }
+  if (const json* v = f.Get("recent_models")) {
+    // ["gpt2", "/models/distilgpt2"]: non-empty strings, no repeats, at most
+    // kMaxRecentModels (more are dropped silently: an older version may keep more).
+    std::vector<std::string> recent;
+    bool ok = v->is_array();
+    for (std::size_t i = 0; ok && i < v->size(); ++i) {
+      const json& e = (*v)[i];
+      ok = e.is_string() && !e.get_ref<const std::string&>().empty() && e.get_ref<const std::string&>().size() <= 4096;
+      if (ok && recent.size() < static_cast<std::size_t>(kMaxRecentModels) &&
+          std::find(recent.begin(), recent.end(), e.get<std::string>()) == recent.end())
+        recent.push_back(e.get<std::string>());
+    }
+    if (ok) u->recent_models = std::move(recent);
+    else f.Bad("recent_models");
+  }
 }
 
 }  // namespace
@@ -252,6 +268,7 @@ std::string SerializeSettings(const Settings& s) {
   json states = json::object();
   for (const auto& [number, state] : u.chapter_state) states[std::to_string(number)] = state;
   j["ui"]["chapter_state"] = states;
+  j["ui"]["recent_models"] = u.recent_models;
   // Text the person typed may hold invalid UTF-8 (the engine reports it); the
   // file must still be written, so such bytes are replaced rather than thrown on.
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

@@ -20,6 +20,8 @@
 
 #include <imgui.h>
 
+#include "core/cli/options.h"
+#include "core/model/builtin.h"
 #include "ui/figure_export.h"
 #include "ui/shell/shell_style.h"
 
@@ -34,6 +36,17 @@ Shell::Shell(TextureService& textures, const Settings& initial, const ShellKeys&
   for (auto& c : chapters_)
     if (auto it = ui_.chapter_state.find(c->number()); it != ui_.chapter_state.end()) c->RestoreState(it->second);
   export_enabled_ = FigureExportAvailable();
+  // A checkpoint (--model DIR, or the one the settings remember) is loaded off
+  // the UI thread like one typed in the path box; the window opens on the
+  // built-in model meanwhile, and stays on it if the load fails.
+  if (IsCheckpointModel(request_.model)) {
+    const std::string name = request_.model;
+    request_.model = "builtin";
+    ApplyBuiltinShape(request_);
+    if (request_.positional == Positional::Learned) request_.positional = Request{}.positional;
+    model_box_ = name;
+    LoadModel(name);
+  }
 }
 
 Shell::~Shell() = default;
@@ -68,6 +81,7 @@ Chapter* Shell::ChapterByNumber(int number) {
 void Shell::Draw(const ShellFrame& frame) {
   layout_.Clear();
   const Trace* trace = frame.trace.get();
+  PollModelLoad();
   HandleKeys(trace);
 
   // Validation of the edit copy, for messages in place (cheap; redone on change).
@@ -87,9 +101,16 @@ void Shell::Draw(const ShellFrame& frame) {
   ImGui::Begin("attnviz##root", nullptr, root_flags);
   ImGui::PopStyleVar();
 
-  DrawHeader(frame);
+  // A model that predicts (a checkpoint) gets the next-token panel on the
+  // right of the sentence and the token strip; the others keep the full width.
+  const float root_w = ImGui::GetContentRegionAvail().x;
+  const bool next_panel = trace && !trace->next_token.empty() && root_w > 50.0f * ImGui::GetFontSize();
+  header_reserve_ = next_panel ? std::round(std::min(25.0f * ImGui::GetFontSize(), root_w * 0.34f)) : 0.0f;
+  const ImVec2 header_top = ImGui::GetCursorScreenPos();
   computing_ = frame.busy;
+  DrawHeader(frame);
   DrawTokenStrip(trace);
+  if (next_panel) DrawNextToken(trace, header_top, root_w);
 
   const float status_h = ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -147,6 +168,11 @@ void Shell::Draw(const ShellFrame& frame) {
   layout_.Fact("validation", validation_.message);
   layout_.Fact("notices", std::to_string(notes_.notice_count()));
   layout_.Fact("font", fonts_.dejavu ? "dejavu" : "imgui");
+  layout_.Fact("model", request_.model);
+  layout_.Fact("trace_model", trace ? trace->config.model : "");
+  layout_.Fact("model_loading", loading_model_);
+  layout_.Fact("model_error", model_error_);
+  layout_.Fact("next_tokens", std::to_string(trace ? trace->next_token.size() : 0));
   if (!last_export_.empty()) layout_.Fact("last_export", last_export_);
 }
 

@@ -25,6 +25,7 @@
 #include "ui/shell/notifications.h"
 #include "ui/texture_service.h"
 #include "ui/theme.h"
+#include "ui/widgets/next_token.h"
 #include "ui/widgets/token_strip.h"
 
 namespace attnviz::ui {
@@ -67,6 +68,16 @@ class Shell {
   // The theme the shell wants; the app applies it (with the font scale) before NewFrame.
   Theme WantedTheme() const { return ui_.theme; }
 
+  // Loads a model by what a person types in the path box: a checkpoint
+  // directory or a Hugging Face cache name is read off the UI thread (the
+  // chapters' compute service) and swapped in when complete, its shape filled
+  // into the Request (FitRequestToModel); until then, and for good when the load
+  // fails, the model on screen stays. "builtin"/"built-in" and "random" switch at once.
+  void LoadModel(const std::string& name);
+  // The checkpoint being loaded ("" = none), and the last load's error ("" = none).
+  const std::string& loading_model() const { return loading_model_; }
+  const std::string& model_error() const { return model_error_; }
+
   // A message that stays until dismissed (e.g. a corrupt settings file).
   void AddNotice(std::string text) { notes_.AddNotice(std::move(text)); }
   // A toast that fades after a few seconds (e.g. "Saved ~/Pictures/...png").
@@ -108,6 +119,10 @@ class Shell {
   void DrawSidebar();                             // sidebar.cpp
   void DrawChapter(const ShellFrame& frame);      // chapter_area.cpp
   void DrawControls(const Trace* trace);          // controls.cpp
+  void DrawModelControls(const Trace* trace);     // model_load.cpp: the MODEL section
+  void PollModelLoad();                           // model_load.cpp: a finished load swaps the model in
+  void SwitchToOwnModel(const std::string& model);// model_load.cpp: builtin / random, undoing a checkpoint's fit
+  void DrawNextToken(const Trace* trace, ImVec2 header_top, float root_w);  // header.cpp: beside sentence and strip
   void DrawStatusBar(const ShellFrame& frame);    // status_bar.cpp
   void ExportFocused();                           // export.cpp
   Chapter* ChapterByNumber(int number);
@@ -122,6 +137,7 @@ class Shell {
   Fonts fonts_;
   std::vector<std::unique_ptr<Chapter>> chapters_;
   TokenStrip strip_;
+  NextTokenPanel next_panel_;
   LayoutRecord layout_;
   Notifications notes_;
   bool export_enabled_ = false;
@@ -138,6 +154,18 @@ class Shell {
   bool sentence_active_ = false;      // the sentence box had the keyboard last frame
   bool computing_ = false;            // this frame's ShellFrame::busy
   int hover_this_frame_ = -1;         // the strip's hover; the views report theirs through ChapterContext
+  // Model loading (model_load.cpp).
+  std::string model_box_;             // the path box as typed
+  std::string loading_model_;         // the name being loaded ("" = none)
+  std::string load_key_;              // its compute-service key (one per attempt: a retry reads the files again)
+  unsigned long load_attempts_ = 0;
+  int load_layer_ = 0, load_head_ = 0;  // the layer and head wanted when the load began (--layer L): the
+                                        // model shown meanwhile may have fewer, and views clamp to it
+  std::string model_error_;           // the last failed load, shown under the path box
+  std::shared_ptr<const void> held_model_;  // the checkpoint in request_, kept alive so every engine shares it
+  Request own_model_;                 // shape fields of the built-in/random model before a checkpoint replaced them
+  bool have_own_model_ = false;
+  float header_reserve_ = 0;          // width kept on the header's right for the next-token panel (0 = none)
 };
 
 }  // namespace attnviz::ui

@@ -182,10 +182,12 @@ Fonts BuildFonts(ImFontAtlas* atlas, float pixel_size) {
   // extensions (the superscript T of Kᵀ), punctuation, super/subscripts,
   // arrows, math operators, box drawing and geometric shapes. Headings and
   // numbers need less; fewer glyphs keep the atlas quick to build at startup.
+  // Control pictures (␣ marks a token's leading space) and ⟨ ⟩ (the bytes of a
+  // split character, core/text/token_label.h) label GPT-2 tokens.
   // U+FFFD is there so ImGui draws it (not '?') for glyphs DejaVu lacks, e.g. emoji.
   static const ImWchar kTextRanges[] = {0x0020, 0x024F, 0x0370, 0x03FF, 0x0400, 0x04FF, 0x1D00, 0x1DBF,
                                         0x2000, 0x206F, 0x2070, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF,
-                                        0x2500, 0x25FF, 0xFFFD, 0xFFFD, 0};
+                                        0x2400, 0x243F, 0x2500, 0x25FF, 0x27E8, 0x27E9, 0xFFFD, 0xFFFD, 0};
   static const ImWchar kHeadingRanges[] = {0x0020, 0x017F, 0x0370, 0x03FF, 0x1D00, 0x1DBF, 0x2000, 0x206F,
                                            0x2070, 0x209F, 0x2190, 0x21FF, 0x2200, 0x22FF, 0xFFFD, 0xFFFD, 0};
   static const ImWchar kMonoRanges[] = {0x0020, 0x00FF, 0x2200, 0x22FF, 0};

@@ -9,11 +9,13 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 namespace attnviz::ui {
 
 inline constexpr int kPlaygroundChapter = 0;  // chapters are 1..8; 0 is the Playground
 inline constexpr int kChapterCount = 8;
+inline constexpr int kMaxRecentModels = 8;    // the controls' recent checkpoints, newest first
 
 enum class Theme { Dark, Light };
 
@@ -31,6 +33,7 @@ struct UiSettings {
   Theme theme = Theme::Dark;
   bool show_values = true;          // numbers inside heatmap cells when they fit
   std::map<int, std::string> chapter_state;  // chapter number -> its SavedState() (absent = nothing kept)
+  std::vector<std::string> recent_models;    // checkpoints loaded before (directories or cached names), newest first
 
   bool operator==(const UiSettings&) const = default;
 };

@@ -14,7 +14,7 @@
 
 #include "core/figure/colormap.h"
 #include "core/limits.h"
-#include "core/model/builtin.h"
+#include "core/cli/options.h"
 #include "ui/segmented_control.h"
 #include "ui/theme.h"
 
@@ -75,6 +75,7 @@ void Shell::DrawControls(const Trace* trace) {
   if (ImGui::Button("»", ImVec2(1.5f * fs, 0))) ui_.show_controls = false;
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Hide the controls");
 
+  const bool checkpoint = IsCheckpointModel(request_.model);
   const ControlSection err_section = SectionOf(validation_.field);
   auto error_here = [&](ControlSection s) {
     if (err_section != s) return;
@@ -82,58 +83,10 @@ void Shell::DrawControls(const Trace* trace) {
     layout_.AddLastItem("control.problem");
   };
 
-  // -- model
+  // -- model (model_load.cpp)
   SectionTitle("MODEL");
-  {
-    static const char* const kModels[] = {"built-in", "random"};
-    int m = request_.model == "random" ? 1 : request_.model == "builtin" ? 0 : -1;
-    if (SegmentedControl("model", kModels, 2, &m)) {
-      request_.model = m == 1 ? "random" : "builtin";
-      if (m == 0) ApplyBuiltinShape(request_);  // the built-in model has one shape
-    }
-    layout_.AddLastItem("control.model");
-    if (m == -1) {
-      ImGui::TextWrapped("checkpoint: %s", request_.model.c_str());
-    }
-    const bool random = request_.model == "random";
-    if (random) {
-      ImGui::InputScalar("seed", ImGuiDataType_U64, &request_.seed, nullptr, nullptr, "%llu");
-      layout_.AddLastItem("control.seed");
-      ImGui::InputInt("d_model", &request_.d_model, 8, 64);
-      request_.d_model = std::clamp(request_.d_model, 1, kMaxDModel);
-      layout_.AddLastItem("control.d_model");
-      if (ImGui::InputInt("heads", &request_.heads, 1, 4)) {
-        request_.heads = std::clamp(request_.heads, 1, kMaxHeads);
-        // Keep G a divisor: the nearest divisor of the new H at or below the old G.
-        int g = std::min(request_.kv_heads, request_.heads);
-        while (g > 1 && request_.heads % g != 0) --g;
-        request_.kv_heads = g;
-      }
-      layout_.AddLastItem("control.heads");
-      ImGui::InputInt("layers", &request_.layers, 1, 4);
-      request_.layers = std::clamp(request_.layers, 1, kMaxLayers);
-    } else {
-      ImGui::PushStyleColor(ImGuiCol_Text, Col(pal.text_dim));
-      ImGui::TextWrapped("%s: the built-in model's heads are set by hand for named roles. Choose random for "
-                         "other shapes.", DescribeBuiltinShape().c_str());
-      ImGui::PopStyleColor();
-    }
-    // kv heads: the divisors of H.
-    char preview[32];
-    std::snprintf(preview, sizeof preview, "%d%s", request_.kv_heads,
-                  request_.kv_heads == request_.heads ? " (MHA)" : request_.kv_heads == 1 ? " (MQA)" : " (GQA)");
-    if (ImGui::BeginCombo("kv-heads", preview)) {
-      for (int g = request_.heads; g >= 1; --g) {
-        if (request_.heads % g != 0) continue;
-        char item[32];
-        std::snprintf(item, sizeof item, "%d%s", g, g == request_.heads ? " (MHA)" : g == 1 ? " (MQA)" : " (GQA)");
-        if (ImGui::Selectable(item, g == request_.kv_heads)) request_.kv_heads = g;
-      }
-      ImGui::EndCombo();
-    }
-    layout_.AddLastItem("control.kv_heads");
-    error_here(ControlSection::Model);
-  }
+  DrawModelControls(trace);
+  error_here(ControlSection::Model);
 
   // -- positional
   SectionTitle("POSITION");
@@ -143,9 +96,18 @@ void Shell::DrawControls(const Trace* trace) {
     int cur = -1;
     for (int i = 0; i < 4; ++i)
       if (request_.positional == kValues[i]) cur = i;
-    if (ImGui::Combo("positional", &cur, kNames, 4)) request_.positional = kValues[cur];
-    layout_.AddLastItem("control.positional");
-    if (request_.positional == Positional::Learned) ImGui::TextDisabled("learned (from the checkpoint)");
+    if (checkpoint) {
+      // A trained model reads positions only the way it was trained.
+      ImGui::BeginDisabled();
+      if (ImGui::BeginCombo("positional", "learned")) ImGui::EndCombo();
+      ImGui::EndDisabled();
+      layout_.AddLastItem("control.positional");
+      DisabledReason("GPT-2 uses its learned positions (wpe)");
+    } else {
+      if (ImGui::Combo("positional", &cur, kNames, 4)) request_.positional = kValues[cur];
+      layout_.AddLastItem("control.positional");
+      if (request_.positional == Positional::Learned) ImGui::TextDisabled("learned (from the checkpoint)");
+    }
     error_here(ControlSection::Positional);
   }
 
@@ -156,9 +118,12 @@ void Shell::DrawControls(const Trace* trace) {
     int p = static_cast<int>(request_.mask.pattern);
     if (ImGui::Combo("pattern", &p, kPatterns, 4)) request_.mask.pattern = static_cast<MaskPattern>(p);
     layout_.AddLastItem("control.pattern");
+    ImGui::BeginDisabled(checkpoint);
     ImGui::Checkbox("causal", &request_.mask.causal);
+    ImGui::EndDisabled();
     layout_.AddLastItem("control.causal");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A query sees only itself and earlier tokens (GPT); off = BERT");
+    if (checkpoint) DisabledReason("GPT-2 was trained causal: a pattern is ANDed with its causal mask");
+    else if (ImGui::IsItemHovered()) ImGui::SetTooltip("A query sees only itself and earlier tokens (GPT); off = BERT");
     const MaskPattern pat = request_.mask.pattern;
     if (pat == MaskPattern::Sliding || pat == MaskPattern::GlobalLocal) {
       if (ImGui::InputInt("window w", &request_.mask.window, 1, 4)) request_.mask.window = std::clamp(request_.mask.window, 1, kMaxTokens);

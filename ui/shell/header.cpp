@@ -32,7 +32,7 @@ void Shell::DrawHeader(const ShellFrame& frame) {
   const float pad_x = std::round(1.0f * fs), pad_y = std::round(0.6f * fs);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 top = ImGui::GetCursorScreenPos();
-  const float width = ImGui::GetContentRegionAvail().x;
+  const float width = ImGui::GetContentRegionAvail().x - header_reserve_;  // the next-token panel's room stays free
 
   ImGui::SetCursorScreenPos(ImVec2(top.x + pad_x, top.y + pad_y));
   // Wordmark: a small accent diamond and the name.
@@ -53,7 +53,8 @@ void Shell::DrawHeader(const ShellFrame& frame) {
 
   // Right side: token count, compute state, presenter toggle.
   char count[64];
-  if (frame.trace) std::snprintf(count, sizeof count, "%d tokens", frame.trace->n());
+  if (!loading_model_.empty()) std::snprintf(count, sizeof count, "loading model\xE2\x80\xA6");
+  else if (frame.trace) std::snprintf(count, sizeof count, "%d tokens", frame.trace->n());
   else std::snprintf(count, sizeof count, "no trace yet");
   const char* presenter_label = ui_.presenter ? "Exit presenter" : "Presenter";
   const float right_w = ImGui::CalcTextSize(count).x + ImGui::GetFrameHeight() + fs * 0.8f +
@@ -78,14 +79,15 @@ void Shell::DrawHeader(const ShellFrame& frame) {
   {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float h = ImGui::GetFrameHeight();
-    if (frame.busy) DrawSpinner(ImVec2(p.x + h * 0.5f, p.y + h * 0.5f), h * 0.3f);
+    if (frame.busy || !loading_model_.empty()) DrawSpinner(ImVec2(p.x + h * 0.5f, p.y + h * 0.5f), h * 0.3f);
     else if (frame.trace && frame.trace_error.empty())
       dl->AddCircleFilled(ImVec2(p.x + h * 0.5f, p.y + h * 0.5f), h * 0.16f, pal.ok);
     else if (!frame.trace_error.empty())
       dl->AddCircleFilled(ImVec2(p.x + h * 0.5f, p.y + h * 0.5f), h * 0.16f, pal.error);
     ImGui::Dummy(ImVec2(h, h));
     if (ImGui::IsItemHovered())
-      ImGui::SetTooltip("%s", frame.busy ? "Computing the new trace; the last one stays on screen"
+      ImGui::SetTooltip("%s", !loading_model_.empty() ? "Loading the model; the current one stays until it is ready"
+                              : frame.busy ? "Computing the new trace; the last one stays on screen"
                               : frame.trace_error.empty() ? "Up to date" : frame.trace_error.c_str());
   }
   ImGui::SameLine(0, fs * 0.3f);
@@ -93,6 +95,7 @@ void Shell::DrawHeader(const ShellFrame& frame) {
   ImGui::PushStyleColor(ImGuiCol_Text, Col(pal.text_dim));
   ImGui::TextUnformatted(count);
   ImGui::PopStyleColor();
+  layout_.AddLastItem("token_count");
   ImGui::SameLine(0, style.ItemSpacing.x * 1.5f);
   if (ImGui::Button(presenter_label)) ui_.presenter = !ui_.presenter;
   layout_.AddLastItem("presenter");
@@ -100,6 +103,24 @@ void Shell::DrawHeader(const ShellFrame& frame) {
 
   ImGui::SetCursorScreenPos(ImVec2(top.x, ImGui::GetCursorScreenPos().y + pad_y * 0.4f));
   (void)width;
+}
+
+void Shell::DrawNextToken(const Trace* trace, ImVec2 header_top, float root_w) {
+  const Palette& pal = CurrentPalette();
+  const float fs = ImGui::GetFontSize();
+  const float pad_x = std::round(1.0f * fs), pad_y = std::round(0.6f * fs);
+  const ImVec2 below_strip = ImGui::GetCursorScreenPos();
+  const float x = header_top.x + root_w - header_reserve_;
+  const float top = header_top.y + pad_y * 0.5f;
+  const int n = static_cast<int>(trace->next_token.size());
+  const float h = NextTokenPanel::WantedHeight(n);
+  const float bottom = std::max(below_strip.y, top + h + pad_y * 0.5f);
+  ImGui::GetWindowDrawList()->AddLine(ImVec2(x - pad_x * 0.5f, top), ImVec2(x - pad_x * 0.5f, bottom - pad_y * 0.5f),
+                                      pal.separator);
+  ImGui::SetCursorScreenPos(ImVec2(x, top));
+  next_panel_.Draw("##next_token", trace->next_token, ImVec2(header_reserve_ - pad_x, h), computing_);
+  layout_.AddLastItem("next_token");
+  ImGui::SetCursorScreenPos(ImVec2(below_strip.x, bottom));
 }
 
 }  // namespace attnviz::ui

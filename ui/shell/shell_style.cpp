@@ -33,4 +33,10 @@ void MessageBox(const std::string& text, bool error, float reserve_right) {
   ImGui::Dummy(ImVec2(width, q.y - p.y));
 }
 
+void DisabledReason(const char* why) {
+  ImGui::PushStyleColor(ImGuiCol_Text, Col(CurrentPalette().text_faint));
+  ImGui::TextWrapped("%s", why);
+  ImGui::PopStyleColor();
+}
+
 }  // namespace attnviz::ui

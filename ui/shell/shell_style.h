@@ -14,5 +14,7 @@ void SectionTitle(const char* text);
 // A boxed one-paragraph message (warning or error) that wraps to the width,
 // keeping `reserve_right` pixels free on the right (for a button).
 void MessageBox(const std::string& text, bool error, float reserve_right = 0);
+// One faint line under a disabled control saying why it does not apply.
+void DisabledReason(const char* why);
 
 }  // namespace attnviz::ui

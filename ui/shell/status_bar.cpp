@@ -27,8 +27,9 @@ void Shell::DrawStatusBar(const ShellFrame& frame) {
   if (const Trace* t = frame.trace.get()) {
     const TraceConfig& c = t->config;
     char buf[256];
-    std::snprintf(buf, sizeof buf, "%s  \xC2\xB7  d_model %d  \xC2\xB7  %d heads  \xC2\xB7  %d kv  \xC2\xB7  d_k %d  \xC2\xB7  %s  \xC2\xB7  ",
-                  c.model.c_str(), c.d_model, c.heads, c.kv_heads, c.d_k, std::string(ToString(c.positional)).c_str());
+    std::snprintf(buf, sizeof buf, "%s  \xC2\xB7  %d layer%s  \xC2\xB7  d_model %d  \xC2\xB7  %d heads  \xC2\xB7  %d kv  \xC2\xB7  d_k %d  \xC2\xB7  %s  \xC2\xB7  ",
+                  c.model.c_str(), c.layers, c.layers == 1 ? "" : "s", c.d_model, c.heads, c.kv_heads, c.d_k,
+                  std::string(ToString(c.positional)).c_str());
     s = buf;
     s += DescribeMask(c.mask);
     if (!c.scale) s += "  \xC2\xB7  unscaled";
@@ -43,6 +44,7 @@ void Shell::DrawStatusBar(const ShellFrame& frame) {
   } else {
     s = frame.busy ? "computing the first trace..." : "no trace";
   }
+  if (!loading_model_.empty()) s = "loading model " + loading_model_ + "\xE2\x80\xA6  \xC2\xB7  showing " + s;
   const float ty = p.y + (h - fs) * 0.5f;
   const char* right = export_enabled_ ? "Ctrl+E export  \xC2\xB7  F11 presenter" : "F11 presenter";
   const float rw = ImGui::CalcTextSize(right).x;

@@ -35,7 +35,7 @@ void Shell::DrawTokenStrip(const Trace* trace) {
   d.allow_global_toggle = true;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
-  const float avail_w = ImGui::GetContentRegionAvail().x - pad_x;
+  const float avail_w = ImGui::GetContentRegionAvail().x - pad_x - header_reserve_;
   ImGui::BeginGroup();
   ImGui::PushItemWidth(avail_w);
   // Long texts scroll inside at most three lines (two when presenting), so the
@@ -47,7 +47,7 @@ void Shell::DrawTokenStrip(const Trace* trace) {
     const float pitch = (prev.back().y - prev.front().y) / static_cast<float>(strip_.lines() - 1);
     strip_h = std::round(pitch * max_lines);
   }
-  TokenStripResult r = strip_.Draw("##tokens", d, strip_h);
+  TokenStripResult r = strip_.Draw("##tokens", d, strip_h, header_reserve_ > 0 ? avail_w : 0.0f);
   ImGui::PopItemWidth();
   ImGui::EndGroup();
   ImGui::PopStyleVar();

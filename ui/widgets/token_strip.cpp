@@ -60,7 +60,7 @@ void TokenStrip::Layout(std::span<const Token> tokens, float width) {
   lines_ = static_cast<int>(line_first_.size());
 }
 
-TokenStripResult TokenStrip::Draw(const char* id, const TokenStripData& d, float height) {
+TokenStripResult TokenStrip::Draw(const char* id, const TokenStripData& d, float height, float width) {
   TokenStripResult res;
   res.selected = d.selected;
   const ImGuiStyle& style = ImGui::GetStyle();
@@ -68,7 +68,7 @@ TokenStripResult TokenStrip::Draw(const char* id, const TokenStripData& d, float
   const int n = static_cast<int>(d.tokens.size());
   const float chip_h = ImGui::GetTextLineHeight() + style.FramePadding.y * 2.0f;
   const float line_h = chip_h + style.ItemSpacing.y * 0.5f;
-  const float avail_w = std::max(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 6.0f);
+  const float avail_w = std::max(width > 0.0f ? width : ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 6.0f);
   // Lay out for the child's inner width, always leaving room for its scrollbar so it cannot flicker.
   const float inner_w = avail_w - style.WindowPadding.x * 2.0f - style.ScrollbarSize;
   Layout(d.tokens, inner_w);

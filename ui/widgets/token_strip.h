@@ -48,7 +48,8 @@ class TokenStrip {
  public:
   // Draws at the cursor. height 0: all lines up to 8 lines, then it scrolls
   // (a child region); height > 0: exactly that height, scrolling inside.
-  TokenStripResult Draw(const char* id, const TokenStripData& data, float height = 0.0f);
+  // width 0: the rest of the line; > 0: that width.
+  TokenStripResult Draw(const char* id, const TokenStripData& data, float height = 0.0f, float width = 0.0f);
 
   // Chip rectangles relative to the strip's top-left, for tests and for other
   // widgets that want to point at a token. Valid after Draw.

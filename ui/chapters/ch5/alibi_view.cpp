@@ -44,6 +44,11 @@ void AlibiView::Draw(ChapterContext& ctx) {
   ImGui::SetNextItemWidth(8 * fs);
   ImGui::SliderInt("long text = sentence × R", &repeat_, 2, 16);
   RecordFrame(ctx, "alibi.repeat", "long text = sentence × R");
+  // The extrapolation plot reads one layer's heads: which one, for multi-layer models.
+  if (ctx.trace->layers.size() > 1) {
+    ImGui::SameLine(0, 1.5f * fs);
+    DrawLayerPicker(ctx);
+  }
 
   lessons::AlibiParams p;
   p.slope_heads = slope_heads_;

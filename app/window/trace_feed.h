@@ -15,6 +15,8 @@ class TraceFeed {
 
   // Returns true when `edited` differed from the last posted request and was posted.
   bool Sync(const Request& edited, double now_ms, ui::ShellFrame* frame);
+  // When the newest request was posted (NowMs); its trace's time to the screen starts here.
+  double posted_at() const { return posted_at_; }
 
  private:
   TraceWorker worker_;

@@ -174,6 +174,7 @@ int RunWindow(const std::vector<std::string>& args) {
   frame.busy = true;
   SettingsAutosave autosave(settings_path, loaded.settings, hooks.persist());
   FramePacing pacing;
+  unsigned long timed_generation = 0;  // the trace whose arrival on screen --frame-stats waits for (0: none)
   std::signal(SIGTERM, OnQuitSignal);
   std::signal(SIGINT, OnQuitSignal);
 
@@ -181,7 +182,9 @@ int RunWindow(const std::vector<std::string>& args) {
   while (!glfwWindowShouldClose(window) && !g_quit.load()) {
     pacing.WaitForEvents(window, hooks.scripted() || frame.busy || shell.Animating() || hooks.WantsFrames());
     const double t0 = NowMs();
+    const unsigned long generation_before = frame.generation;
     if (feed.Sync(shell.request(), t0, &frame)) hooks.RequestPosted();
+    if (frame.generation != generation_before && frame.trace) timed_generation = frame.generation;
     fonts.Follow(shell, ContentScale(window));
 
     const double t_ui = NowMs();
@@ -208,6 +211,11 @@ int RunWindow(const std::vector<std::string>& args) {
     glfwSwapBuffers(window);
 
     stats.Add(NowMs() - t0, ui_ms, draw_data->TotalVtxCount);
+    // Complete: the trace is the newest, and nothing drawn for it is still computing.
+    if (timed_generation != 0 && timed_generation == frame.generation && !frame.busy && !shell.ComputeBusy()) {
+      stats.AddTraceShown(feed.posted_at(), NowMs());
+      timed_generation = 0;
+    }
     autosave.Poll(shell, t0);
   }
 

@@ -169,7 +169,7 @@ int RunWindow(const std::vector<std::string>& args) {
   shell.AddNotice(fonts.fonts.note);
   stats.MarkFontsReady();
 
-  TraceFeed feed(shell.request(), NowMs());
+  TraceFeed feed(shell.request(), NowMs(), MatrixPrewarm{shell.ui().layer, shell.ui().focused_head, true});
   ui::ShellFrame frame;
   frame.busy = true;
   SettingsAutosave autosave(settings_path, loaded.settings, hooks.persist());
@@ -183,7 +183,8 @@ int RunWindow(const std::vector<std::string>& args) {
     pacing.WaitForEvents(window, hooks.scripted() || frame.busy || shell.Animating() || hooks.WantsFrames());
     const double t0 = NowMs();
     const unsigned long generation_before = frame.generation;
-    if (feed.Sync(shell.request(), t0, &frame)) hooks.RequestPosted();
+    const MatrixPrewarm prewarm{shell.ui().layer, shell.ui().focused_head, /*with_extras=*/true};
+    if (feed.Sync(shell.request(), t0, &frame, prewarm)) hooks.RequestPosted();
     if (frame.generation != generation_before && frame.trace) timed_generation = frame.generation;
     fonts.Follow(shell, ContentScale(window));
 

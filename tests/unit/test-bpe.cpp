@@ -213,7 +213,11 @@ TEST_CASE("BPE: same pieces and tokens as the reference on 459 texts", "[bpe]") 
     std::vector<std::array<int, 3>> want_tokens, got_tokens;
     for (const auto& tk : c["tokens"]) want_tokens.push_back({tk[0], tk[1], tk[2]});
     for (const Token& tok : t.Tokenize(text)) got_tokens.push_back({tok.start, tok.end, tok.id});
-    CHECK(got_tokens == want_tokens);
+    // The reference is OpenAI's encoder.py, which has no special tokens: there
+    // the literal "<|endoftext|>" is ordinary text. attnviz reads it as Hugging
+    // Face does (one token; tested above), so those texts compare pieces only.
+    if (text.find(kGpt2EndOfText) == std::string::npos) CHECK(got_tokens == want_tokens);
+    else CHECK(got_tokens.size() < want_tokens.size());
   }
 }
 

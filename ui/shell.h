@@ -138,6 +138,9 @@ class Shell {
   std::vector<std::unique_ptr<Chapter>> chapters_;
   TokenStrip strip_;
   NextTokenPanel next_panel_;
+  std::vector<std::string> chip_labels_;  // the strip's chips as a person reads them (core/text/token_label.h)
+  const Trace* labelled_trace_ = nullptr; // the trace chip_labels_ are for (with its text, against address reuse)
+  std::string labelled_text_;
   LayoutRecord layout_;
   Notifications notes_;
   bool export_enabled_ = false;

@@ -141,7 +141,7 @@ void Shell::DrawModelControls(const Trace* trace) {
   const float box_w = ImGui::GetContentRegionAvail().x - load_w - ImGui::GetStyle().ItemSpacing.x -
                       ImGui::GetStyle().ScrollbarSize * 0.5f;
   ImGui::SetNextItemWidth(std::max(box_w, 4 * fs));
-  const bool enter = ImGui::InputTextWithHint("##model_path", "checkpoint folder or name (gpt2)", &model_box_,
+  const bool enter = ImGui::InputTextWithHint("##model_path", "folder or name (gpt2)", &model_box_,
                                               ImGuiInputTextFlags_EnterReturnsTrue);
   layout_.AddLastItem("control.model_path");
   if (ImGui::IsItemHovered() && !ImGui::IsItemActive())

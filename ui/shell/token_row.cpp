@@ -10,6 +10,7 @@
 #include "ui/shell.h"
 #include "ui/shell/shell_style.h"
 
+#include "core/text/token_label.h"
 #include "ui/theme.h"
 
 namespace attnviz::ui {
@@ -27,8 +28,17 @@ void Shell::DrawTokenStrip(const Trace* trace) {
     ImGui::Dummy(ImVec2(0, fs * 0.3f));
     return;
   }
+  // Chips read as a person reads them: a byte-level token's leading space is
+  // left to the gap between chips, bytes of a split character show as ⟨E2 80⟩.
+  if (labelled_trace_ != trace || labelled_text_ != trace->text || chip_labels_.size() != trace->tokens.size()) {
+    labelled_trace_ = trace;
+    labelled_text_ = trace->text;
+    chip_labels_.clear();
+    for (const TokenLabel& l : LabelTokens(trace->tokens, trace->text)) chip_labels_.push_back(l.text);
+  }
   TokenStripData d;
   d.tokens = trace->tokens;
+  d.labels = chip_labels_;
   d.selected = ui_.selected_token;
   d.highlighted = ui_.hovered_token;
   if (request_.mask.pattern == MaskPattern::GlobalLocal) d.globals = request_.mask.globals;

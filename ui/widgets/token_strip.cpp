@@ -23,13 +23,15 @@ std::uint64_t HashTokens(std::span<const Token> tokens) {
 
 }  // namespace
 
-void TokenStrip::Layout(std::span<const Token> tokens, float width) {
+void TokenStrip::Layout(std::span<const Token> tokens, std::span<const std::string> labels, float width) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float font = ImGui::GetFontSize();
   const std::uint64_t hash = HashTokens(tokens);
+  if (labels.size() != tokens.size()) labels = {};
   if (laid_tokens_ == tokens.data() && laid_count_ == tokens.size() && laid_hash_ == hash &&
-      laid_width_ == width && laid_font_ == font)
+      laid_width_ == width && laid_font_ == font && laid_labels_ == labels.data())
     return;
+  laid_labels_ = labels.data();
   laid_tokens_ = tokens.data();
   laid_count_ = tokens.size();
   laid_hash_ = hash;
@@ -46,7 +48,7 @@ void TokenStrip::Layout(std::span<const Token> tokens, float width) {
   line_first_.clear();
   float x = 0.0f, y = 0.0f;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
-    labels_[i] = FitTextToWidth(DisplayToken(tokens[i].text), max_chip - text_pad * 2.0f);
+    labels_[i] = FitTextToWidth(labels.empty() ? DisplayToken(tokens[i].text) : labels[i], max_chip - text_pad * 2.0f);
     const float w = std::min(max_chip, ImGui::CalcTextSize(labels_[i].c_str()).x + text_pad * 2.0f);
     if (i == 0) line_first_.push_back(0);
     if (x > 0.0f && x + w > width) {
@@ -71,7 +73,7 @@ TokenStripResult TokenStrip::Draw(const char* id, const TokenStripData& d, float
   const float avail_w = std::max(width > 0.0f ? width : ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 6.0f);
   // Lay out for the child's inner width, always leaving room for its scrollbar so it cannot flicker.
   const float inner_w = avail_w - style.WindowPadding.x * 2.0f - style.ScrollbarSize;
-  Layout(d.tokens, inner_w);
+  Layout(d.tokens, d.labels, inner_w);
   if (height <= 0.0f) height = std::min(std::max(lines_, 1), 8) * line_h - style.ItemSpacing.y * 0.5f + style.WindowPadding.y * 2.0f;
 
   ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetStyleColorVec4(ImGuiCol_FrameBg) * ImVec4(1, 1, 1, 0.45f));

@@ -35,6 +35,9 @@ struct TokenStripData {
   std::span<const int> globals;      // global tokens (marked with a dot); indices >= N ignored
   bool allow_global_toggle = false;  // Ctrl/Alt+click toggles a global only when true
   bool show_indices = false;         // small index under each chip
+  // What each chip shows, when given (one per token, e.g. core/text/token_label.h's
+  // labels of byte-level tokens); else the token text with DisplayToken's escapes.
+  std::span<const std::string> labels;
 };
 
 struct TokenStripResult {
@@ -59,11 +62,12 @@ class TokenStrip {
   int chips_drawn_last_frame() const { return chips_drawn_; }
 
  private:
-  void Layout(std::span<const Token> tokens, float width);
+  void Layout(std::span<const Token> tokens, std::span<const std::string> labels, float width);
   std::vector<std::string> labels_;  // DisplayToken of each token
   std::vector<ImVec4> rects_;        // x0, y0, x1, y1 per token, relative to the strip origin
   std::vector<int> line_first_;      // first token of each line
   const Token* laid_tokens_ = nullptr;
+  const std::string* laid_labels_ = nullptr;
   std::size_t laid_count_ = 0;
   std::uint64_t laid_hash_ = 0;      // of token texts, so a new trace at the same address relayouts
   float laid_width_ = -1.0f;

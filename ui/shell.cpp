@@ -82,6 +82,13 @@ void Shell::Draw(const ShellFrame& frame) {
   layout_.Clear();
   const Trace* trace = frame.trace.get();
   PollModelLoad();
+  // The layer and head asked for before a load (--layer L) come back with the
+  // new model's first trace (the previous model's views had clamped them).
+  if (wanted_layer_ >= 0 && trace && trace->config.model == request_.model) {
+    ui_.layer = std::min(wanted_layer_, std::max(trace->config.layers - 1, 0));
+    ui_.focused_head = std::min(wanted_head_, std::max(trace->config.heads - 1, 0));
+    wanted_layer_ = wanted_head_ = -1;
+  }
   HandleKeys(trace);
 
   // Validation of the edit copy, for messages in place (cheap; redone on change).

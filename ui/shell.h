@@ -163,7 +163,8 @@ class Shell {
   std::string load_key_;              // its compute-service key (one per attempt: a retry reads the files again)
   unsigned long load_attempts_ = 0;
   int load_layer_ = 0, load_head_ = 0;  // the layer and head wanted when the load began (--layer L): the
-                                        // model shown meanwhile may have fewer, and views clamp to it
+                                        // model shown meanwhile may have fewer, and views clamp to it,
+  int wanted_layer_ = -1, wanted_head_ = -1;  // so they are given back once the new model's trace is on screen
   std::string model_error_;           // the last failed load, shown under the path box
   std::shared_ptr<const void> held_model_;  // the checkpoint in request_, kept alive so every engine shares it
   Request own_model_;                 // shape fields of the built-in/random model before a checkpoint replaced them

@@ -100,11 +100,11 @@ struct TempDir {
 };
 
 // The tiny preset of make_checkpoint: 2 layers x 4 heads, d_model 32, 64 positions, 300 tokens.
-void WriteTinyCheckpoint(const fs::path& dir, std::uint64_t seed = 3) {
+void WriteTinyCheckpoint(const fs::path& dir, std::uint64_t seed = 3, int layers = 2) {
   Gpt2Sizes s;
   s.n_embd = 32;
   s.n_head = 4;
-  s.n_layer = 2;
+  s.n_layer = layers;
   s.n_positions = 64;
   s.vocab_size = 300;
   const VocabAndMerges vocab = SyntheticGpt2Vocab(s.vocab_size);
@@ -271,11 +271,13 @@ TEST_CASE("model box: a checkpoint in the settings opens on the built-in model, 
           "[shell][model]") {
   TempDir tmp("start");
   const fs::path dir = tmp.path / "tiny";
-  WriteTinyCheckpoint(dir);
+  WriteTinyCheckpoint(dir, 3, /*layers=*/4);
   HeadlessUi ui;
   NullTextureService textures;
   Settings s;
   s.request.model = dir.string();  // what --model DIR or the settings file hands the shell
+  s.ui.chapter = kPlaygroundChapter;
+  s.ui.layer = 3;                  // --layer 3: more than the built-in model shown meanwhile has
   Shell shell(textures, s, TestKeys());
   shell.SetFonts(ui.fonts());
   // The first Request the app posts is one the engine can run at once.
@@ -283,10 +285,16 @@ TEST_CASE("model box: a checkpoint in the settings opens on the built-in model, 
   CHECK_NOTHROW(RunTrace(shell.request()));
   CHECK(shell.loading_model() == dir.string());
   const ShellFrame f = FrameFor(shell.request());
+  ui.Frame(shell, f);
   FinishLoad(ui, shell, f);
   CHECK(shell.request().model == dir.string());
   CHECK(shell.request().heads == 4);
-  CHECK_NOTHROW(RunTrace(shell.request()));
+  // The views clamped the layer to the built-in model's; the new model's first
+  // trace gives it back.
+  const ShellFrame loaded = FrameFor(shell.request());
+  ui.Frame(shell, loaded);
+  ui.Frame(shell, loaded);
+  CHECK(shell.ui().layer == 3);
 
   // A checkpoint that went away: the built-in model stays, with the reason.
   Settings gone;

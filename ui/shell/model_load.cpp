@@ -97,8 +97,8 @@ void Shell::PollModelLoad() {
   FitRequestToModel(shape, &fit);
   fit.request.layers = shape.layers;
   request_ = fit.request;
-  ui_.layer = std::clamp(load_layer_, 0, std::max(shape.layers - 1, 0));
-  ui_.focused_head = std::clamp(load_head_, 0, std::max(shape.heads - 1, 0));
+  wanted_layer_ = std::clamp(load_layer_, 0, std::max(shape.layers - 1, 0));
+  wanted_head_ = std::clamp(load_head_, 0, std::max(shape.heads - 1, 0));
   auto& recent = ui_.recent_models;
   recent.erase(std::remove(recent.begin(), recent.end(), name), recent.end());
   recent.insert(recent.begin(), name);
@@ -121,6 +121,7 @@ void Shell::SwitchToOwnModel(const std::string& model) {
     request_.mask.causal = own.mask.causal;
     held_model_.reset();
   }
+  wanted_layer_ = wanted_head_ = -1;
   request_.model = model;
   if (model == "builtin") ApplyBuiltinShape(request_);  // the built-in model has one shape
 }

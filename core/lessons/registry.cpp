@@ -9,6 +9,7 @@
 #include "core/lessons/flash.h"
 #include "core/lessons/heads.h"
 #include "core/lessons/alibi.h"
+#include "core/lessons/census.h"
 #include "core/lessons/gqa.h"
 #include "core/lessons/hybrid.h"
 #include "core/lessons/induction.h"
@@ -128,6 +129,16 @@ nlohmann::json RunInduction(const LessonArgs& a, LessonContext& ctx) {
   InductionParams p;
   p.top = a.Int("top");
   return ToJson(RunInductionLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
+// [SECTION] Chapter 3: the census of the heads (issue 11)
+
+nlohmann::json RunCensus(const LessonArgs& a, LessonContext& ctx) {
+  CensusParams p;
+  p.probe_length = a.Int("probe-length");
+  p.local_window = a.Int("local-window");
+  p.seed = a.request.seed;
+  return ToJson(RunCensusLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
 // [SECTION] Chapter 5
@@ -459,6 +470,11 @@ const std::vector<LessonInfo>& AllLessons() {
                    true, RunHybrid});
     }
     // -- chapter 8's further lessons here (issue 10); real-model lessons (census) here (issue 11)
+    l.push_back({"census", 3, "every head of every layer scored on the text and on a repeated random-token probe: previous-token, induction, first-token sink, duplicate-token and local, ranked, with each score's rows",
+                 {Int("probe-length", "R", "the probe: R random tokens, then the same R again", kCensusMinProbe, kCensusMaxProbe, 20),
+                  Int("local-window", "W", "the local score counts keys with |i - j| <= W", 1, kCensusMaxWindow, 2),
+                  Int("seed", "S", "seed of the probe's tokens (the shared --seed option)", 0, 0, 1)},
+                 true, RunCensus});
     std::stable_sort(l.begin(), l.end(), [](const LessonInfo& a, const LessonInfo& b) { return a.chapter < b.chapter; });
     return l;
   }();

@@ -18,6 +18,7 @@
 #include "core/lessons/attention_steps.h"
 #include "core/lessons/heads.h"
 #include "ui/chapters/attention_view.h"
+#include "ui/chapters/ch3/census_view.h"
 #include "ui/chapters/ch3/induction_view.h"
 #include "ui/chapters/chapters.h"
 #include "ui/chapters/lesson_view.h"
@@ -59,10 +60,12 @@ class MultiHeadChapter final : public Chapter {
   void Draw(ChapterContext& ctx) override {
     DrawChapterIntro(ctx, number(), title(), kIntro);
     const bool induction = ctx.trace && InductionView::Available() && HasRole(*ctx.trace, "induction");
-    static const char* const kSections[] = {"1  All heads", "2  Split and concat", "3  One head or several", "4  Induction"};
-    const int count = induction ? 4 : 3;
-    if (section_ >= count) section_ = 0;
-    SectionTabs(ctx, "ch3.section", kSections, count, &section_);
+    // The census comes last, after the induction section when the model has one (ch3/census_view).
+    static const char* const kSections[] = {"1  All heads", "2  Split and concat", "3  One head or several", "4  Induction", "5  Census"};
+    static const char* const kSectionsNoInduction[] = {"1  All heads", "2  Split and concat", "3  One head or several", "4  Census"};
+    const int count = induction ? 5 : 4;
+    if (ctx.trace && section_ >= count) section_ = 0;  // (before the first trace, a restored section waits)
+    SectionTabs(ctx, "ch3.section", induction ? kSections : kSectionsNoInduction, count, &section_);
     if (!ctx.trace || ctx.trace->layers.empty() || ctx.trace->n() == 0) {
       DrawNoTrace(ctx);
       return;
@@ -74,13 +77,14 @@ class MultiHeadChapter final : public Chapter {
       case 0: DrawAllHeads(ctx); break;
       case 1: DrawPipeline(ctx); break;
       case 2: DrawOneOrSeveral(ctx); break;
-      default: induction_.Draw(ctx); break;
+      case 3: induction ? induction_.Draw(ctx) : census_.Draw(ctx); break;
+      default: census_.Draw(ctx); break;
     }
   }
 
   std::string SavedState() const override { return std::to_string(section_); }
   void RestoreState(std::string_view s) override {
-    if (s.size() == 1 && s[0] >= '0' && s[0] <= '3') section_ = s[0] - '0';
+    if (s.size() == 1 && s[0] >= '0' && s[0] <= '4') section_ = s[0] - '0';
   }
 
  private:
@@ -312,6 +316,7 @@ class MultiHeadChapter final : public Chapter {
   std::vector<std::string> names_;
   std::vector<const char*> name_ptrs_;
   InductionView induction_;
+  CensusView census_;
   int section_ = 0;
 };
 

@@ -55,7 +55,7 @@ Computed<CensusLesson> AskCensus(ChapterContext& ctx, bool probe) {
 void ScoreBar(double v, bool defined, bool strong) {
   const float fs = ImGui::GetFontSize();
   const ImVec2 p = ImGui::GetCursorScreenPos();
-  const float w = std::max(2 * fs, ImGui::GetContentRegionAvail().x - 3.2f * fs), h = fs * 0.8f;
+  const float w = std::max(2 * fs, ImGui::GetContentRegionAvail().x - 3.8f * fs), h = fs * 0.8f;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const Palette& pal = CurrentPalette();
   const float y = p.y + (ImGui::GetTextLineHeight() - h) * 0.5f;
@@ -101,9 +101,10 @@ void CensusView::Draw(ChapterContext& ctx) {
   ctx.layout.Fact("ch3.census.top", defined ? HeadName(top) : "n/a");
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float caption = 2.6f * ImGui::GetTextLineHeightWithSpacing();
+  // The captions below: the probe's sentence and the notes, wrapped (about two lines each).
+  const float caption = (2.6f + 2.2f * static_cast<float>(l.notes.size())) * ImGui::GetTextLineHeightWithSpacing();
   const float body_h = std::max(14 * fs, avail.y - caption);
-  const float table_w = std::clamp(avail.x * 0.48f, 22 * fs, 40 * fs);
+  const float table_w = std::clamp(avail.x * 0.57f, 24 * fs, 48 * fs);
 
   // [SECTION] The table: every head, sorted by the chosen score
   if (ImGui::BeginTable("##census", 3 + kCensusScores,
@@ -111,11 +112,11 @@ void CensusView::Draw(ChapterContext& ctx) {
                             ImGuiTableFlags_SizingStretchProp,
                         ImVec2(table_w, body_h))) {
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 2.0f * fs);
-    ImGui::TableSetupColumn("head", 0, 2.4f);
-    ImGui::TableSetupColumn(kScores[score], 0, 3.2f);
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, 1.4f * fs);
+    ImGui::TableSetupColumn("head", 0, 2.6f);
+    ImGui::TableSetupColumn(kScores[score], 0, 2.2f);
     static const char* const kShort[] = {"prev", "ind", "sink", "dup", "loc"};
-    for (int k = 0; k < kCensusScores; ++k) ImGui::TableSetupColumn(kShort[k], 0, 0.9f);
+    for (int k = 0; k < kCensusScores; ++k) ImGui::TableSetupColumn(kShort[k], ImGuiTableColumnFlags_WidthFixed, 1.9f * fs);
     // Header labels are clickable: a click on a score chooses it.
     ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
     for (int c = 0; c < 3 + kCensusScores; ++c) {
@@ -149,6 +150,7 @@ void CensusView::Draw(ChapterContext& ctx) {
         ImGui::PopID();
         ImGui::TableNextColumn();
         ImGui::Text("%s %s", HeadName(h).c_str(), h.role.c_str());
+        if (!h.role.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %s", HeadName(h).c_str(), h.role.c_str());
         ImGui::TableNextColumn();
         ScoreBar(h.score[score], defined, idx == selected_);
         for (int k = 0; k < kCensusScores; ++k) {
@@ -168,12 +170,10 @@ void CensusView::Draw(ChapterContext& ctx) {
   ImGui::BeginGroup();
   const float right_w = std::max(10 * fs, ImGui::GetContentRegionAvail().x);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + right_w);
-  ImGui::Text("%s%s%s: %s %s", HeadName(h).c_str(), h.role.empty() ? "" : " ", h.role.c_str(), kScores[score],
-              defined ? "" : "n/a");
-  if (defined) {
-    ImGui::SameLine(0, 0);
-    ImGui::Text("%.2f", h.score[score]);
-  }
+  char value[16] = "n/a";
+  if (defined) std::snprintf(value, sizeof value, "%.2f", h.score[score]);
+  ImGui::TextWrapped("%s%s%s%s  \xC2\xB7  %s score %s", HeadName(h).c_str(), h.role.empty() ? "" : " (", h.role.c_str(),
+                     h.role.empty() ? "" : ")", kScores[score], value);
   const lessons::CensusRows& rows = s.plan.scores[score];
   ImGui::TextDisabled("%s", lessons::CensusScoreDefinition(static_cast<CensusScore>(score), l.local_window).c_str());
   ImGui::TextDisabled("%zu of %d rows counted%s", rows.rows.size(), s.n,
@@ -238,24 +238,34 @@ void CensusView::Draw(ChapterContext& ctx) {
 
   // [SECTION] The top heads as bars (the slide)
   PlotFigure fig;
-  fig.title = std::string("Top heads by ") + kScores[score] + (probe ? " on the repeated probe" : " on the text");
+  fig.title = std::string("Top heads: ") + kScores[score] + (probe ? " (repeated probe)" : " (text)");
   fig.y.label = std::string(kScores[score]) + " score";
   fig.y.min = 0;
   fig.y.max = 1;
   fig.legend = false;
   PlotSeries bars{"", {}, {}, {41, 98, 214}, PlotStyle::Bars};
-  if (defined)
-    for (int k = 0; k < std::min<int>(kTopHeads, static_cast<int>(ranking.size())); ++k) {
+  // As many bars as have room for their labels on screen; the slide shows kTopHeads.
+  const int shown = std::clamp(static_cast<int>(right_w / (3.4f * fs)), 3, kTopHeads);
+  const auto fill = [&](PlotFigure& f, PlotSeries& b, int count) {
+    f.x.categories.clear();
+    b.x.clear();
+    b.y.clear();
+    if (!defined) return;
+    for (int k = 0; k < std::min<int>(count, static_cast<int>(ranking.size())); ++k) {
       const CensusHead& t = s.heads[ranking[k]];
-      fig.x.categories.push_back(HeadName(t));
-      bars.x.push_back(k);
-      bars.y.push_back(t.score[score]);
+      f.x.categories.push_back(HeadName(t));
+      b.x.push_back(k);
+      b.y.push_back(t.score[score]);
     }
-  fig.series = {bars};
+    f.series = {b};
+  };
+  fill(fig, bars, shown);
+  PlotFigure slide = fig;
+  fill(slide, bars, kTopHeads);
   const ImVec2 rest = ImGui::GetContentRegionAvail();
   const PlotResult pr = DrawPlot("##census-top", fig, ImVec2(right_w, std::max(6 * fs, std::min(plot_h, rest.y - caption))));
   if (pr.export_requested) ctx.export_requested = true;
-  OfferFigure(ctx, fig.title, std::string("census-") + kScores[score], Figure{fig}, pr.hovered || pr.export_requested);
+  OfferFigure(ctx, fig.title, std::string("census-") + kScores[score], Figure{slide}, pr.hovered || pr.export_requested);
   ImGui::EndGroup();
 
   LessonCaption(probe ? "The probe is " + std::to_string(l.probe_length) +

@@ -98,7 +98,8 @@ void CensusView::Draw(ChapterContext& ctx) {
   FactBadge("tokens", std::to_string(s.n), true);
   FactBadge(("top " + std::string(kScores[score])).c_str(),
             defined ? HeadName(top) + (top.role.empty() ? "" : " " + top.role) : std::string("n/a"), true);
-  ctx.layout.Fact("ch3.census.top", defined ? HeadName(top) : "n/a");
+  ctx.layout.Fact("ch3.census.top", defined ? HeadName(top) + " " + top.role : std::string("n/a"));
+  ctx.layout.Fact("ch3.census.source", probe ? "probe" : "text");
 
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   // The captions below: the probe's sentence and the notes, wrapped (about two lines each).
@@ -166,7 +167,8 @@ void CensusView::Draw(ChapterContext& ctx) {
   ImGui::SameLine(0, fs);
 
   // [SECTION] The evidence: the chosen head's pattern, the cells the score reads outlined
-  const CensusHead& h = s.heads[selected_];
+  // (a header click this frame chose another score and cleared the choice: the top of this frame's ranking)
+  const CensusHead& h = s.heads[selected_ >= 0 ? selected_ : ranking.front()];
   ImGui::BeginGroup();
   const float right_w = std::max(10 * fs, ImGui::GetContentRegionAvail().x);
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + right_w);

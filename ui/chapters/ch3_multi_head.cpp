@@ -173,8 +173,15 @@ class MultiHeadChapter final : public Chapter {
     const int li = ctx.ui.layer;
     const LayerTrace& layer = t.layers[li];
     names_.clear();
-    for (std::size_t h = 0; h < layer.heads.size(); ++h)
-      names_.push_back("H" + std::to_string(h) + (layer.heads[h].role.empty() ? "" : " " + layer.heads[h].role));
+    for (std::size_t h = 0; h < layer.heads.size(); ++h) {
+      std::string name = "H";  // (not "H" + to_string: GCC 12 warns -Wrestrict on it, a known false positive)
+      name += std::to_string(h);
+      if (!layer.heads[h].role.empty()) {
+        name += ' ';
+        name += layer.heads[h].role;
+      }
+      names_.push_back(std::move(name));
+    }
     name_ptrs_.clear();
     for (const std::string& s : names_) name_ptrs_.push_back(s.c_str());
     ArcsData a;

@@ -220,7 +220,8 @@ class MultiHeadChapter final : public Chapter {
       d.selected_row = ctx.ui.selected_token;
       d.scale = {ParseColormap(ctx.ui.colormap).value_or(Colormap::Viridis), 0.0f, 1.0f};
       d.generation = ctx.generation * 4096 + static_cast<std::uint64_t>(li) * 64 + hi;
-      const HeatmapResult hr = focus_panel_.Draw(ctx, "##focused", d, ImVec2(w, h));
+      // About square: a wide strip would flatten the rows into lines.
+      const HeatmapResult hr = focus_panel_.Draw(ctx, "##focused", d, ImVec2(std::min(w, h * 1.3f + 6 * ImGui::GetFontSize()), h));
       ctx.layout.Add("ch3.focus-view", hr.plot_min, hr.plot_max);
       if (hr.clicked_row >= 0) ctx.ui.selected_token = hr.clicked_row == ctx.ui.selected_token ? -1 : hr.clicked_row;
     } else {

@@ -31,7 +31,7 @@ void PatternsView::DrawNextToken(ChapterContext& ctx, const lessons::SparseLesso
   std::string full = "Full causal attention predicts";
   for (std::size_t i = 0; i < l.full_top.size(); ++i) {
     char b[96];
-    std::snprintf(b, sizeof b, "%s \xE2\x80\x9C%s\xE2\x80\x9D %.1f%%", i ? "," : "", l.full_top[i].text.c_str(),
+    std::snprintf(b, sizeof b, "%s \xE2\x80\x9C%s\xE2\x80\x9D %.3g%%", i ? "," : "", l.full_top[i].text.c_str(),
                   100 * l.full_top[i].p_full);
     full += b;
   }
@@ -47,9 +47,9 @@ void PatternsView::DrawNextToken(ChapterContext& ctx, const lessons::SparseLesso
         ImGui::TableNextColumn();
         ImGui::Text("\xE2\x80\x9C%s\xE2\x80\x9D", t.text.c_str());
         ImGui::TableNextColumn();
-        ImGui::Text("%.1f%%", 100 * t.p_sparse);
+        ImGui::Text("%.3g%%", 100 * t.p_sparse);
         ImGui::TableNextColumn();
-        ImGui::TextDisabled("(%.1f%%)", 100 * t.p_full);
+        ImGui::TextDisabled("(%.3g%%)", 100 * t.p_full);
       }
       ImGui::EndTable();
     }

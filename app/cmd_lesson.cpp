@@ -140,6 +140,15 @@ int RunLessonCommand(const std::vector<std::string>& args) {
       largs.request = fit.request;
     }
     Engine engine;
+    // --layer is checked against the model here, once, with the same words as attnviz trace.
+    if (largs.layer >= 0) {
+      const int layers = engine.Source(largs.request)->Shape().layers;
+      if (largs.layer >= layers) {
+        std::fprintf(stderr, "attnviz lesson %s: --layer: '%d' is not allowed; expected all or 0..%d (the model has %d layer%s)\n",
+                     lesson->name.c_str(), largs.layer, layers - 1, layers, layers == 1 ? "" : "s");
+        return 2;
+      }
+    }
     lessons::LessonContext ctx{engine, nullptr};
     out = lesson->run(largs, ctx);
   } catch (const InputError& e) {

@@ -4,16 +4,18 @@
 // ComputeHeadSteps), row by row, so a matrix computed now equals the one the
 // engine would have stored: scores = Q K^T, logits = (s scores + bias) / T where
 // allowed and 0 where masked, weights = the max-subtracted masked softmax of
-// each row (MaskedSoftmaxRow). Tests compare them with an independent
+// each row (with the kernel's vectorised exp). Tests compare them with an independent
 // double-precision loop (tests/unit/test-engine.cpp).
 #include "core/trace.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <list>
 #include <mutex>
 
+#include "core/attention/attention_batch.h"
 #include "core/attention/head.h"
 #include "core/parallel/thread_pool.h"
 
@@ -119,17 +121,37 @@ void Trace::MatrixRows(int layer, int head, HeadMatrix which, int row0, int rows
   o.noalias() = H.Q.middleRows(row0, rows) * kv.K.transpose();  // scores (rows, N)
   if (which == HeadMatrix::Scores) return;
   const float s = ScaleOf(*this), inv_t = 1.0f / config.temperature;
+  constexpr float kNegInf = -std::numeric_limits<float>::infinity();
   for (int a = 0; a < rows; ++a) {
     const int i = row0 + a;
     const std::uint8_t* m = &mask(i, 0);
     float* lg = &o(a, 0);
     // As ComputeHeadSteps: (s * score + bias) / T, with the bias 0 without ALiBi.
+    if (which == HeadMatrix::Logits) {
+      for (int j = 0; j < N; ++j) {
+        const float bias = slope != 0.0f ? -slope * static_cast<float>(std::abs(i - j)) : 0.0f;
+        lg[j] = m[j] ? (s * lg[j] + bias) * inv_t : 0.0f;
+      }
+      continue;
+    }
+    // Weights: the max-subtracted softmax of the allowed logits, with the
+    // kernel's vectorised exp. Masked keys enter as -inf and come out exactly
+    // 0; a row with no allowed key is all 0. (The row's stored lse is not used
+    // as the shift: at logits of 1e12 this path's rounding and the kernel's
+    // differ by more than exp's range, while the max is this row's own.)
     for (int j = 0; j < N; ++j) {
       const float bias = slope != 0.0f ? -slope * static_cast<float>(std::abs(i - j)) : 0.0f;
-      lg[j] = m[j] ? (s * lg[j] + bias) * inv_t : 0.0f;
+      lg[j] = m[j] ? (s * lg[j] + bias) * inv_t : kNegInf;
     }
-    // In place: MaskedSoftmaxRow reads each logit before it writes that weight.
-    if (which == HeadMatrix::Weights) MaskedSoftmaxRow(lg, m, N, lg);
+    Eigen::Map<Eigen::ArrayXf> w(lg, N);
+    const float max = w.maxCoeff();
+    if (max == kNegInf) {
+      w.setZero();
+      continue;
+    }
+    w -= max;
+    ExpArray(lg, lg, N);
+    w *= 1.0f / w.sum();  // sum >= 1: the max contributes exp(0)
   }
 }
 

@@ -13,10 +13,11 @@ TraceWorker::~TraceWorker() {
   thread_.join();
 }
 
-void TraceWorker::Post(const Request& r) {
+void TraceWorker::Post(const Request& r, const MatrixPrewarm& prewarm) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    pending_ = r;  // replaces any request not yet started: only the newest matters
+    pending_ = r;
+    pending_prewarm_ = prewarm;  // replaces any request not yet started: only the newest matters
     if (busy_) running_.Cancel();  // and the one computing is superseded
   }
   cv_.notify_all();
@@ -55,11 +56,13 @@ void TraceWorker::Wait() {
 void TraceWorker::Loop() {
   for (;;) {
     Request r;
+    MatrixPrewarm prewarm;
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [this] { return stop_ || pending_.has_value(); });
       if (stop_) return;
       r = std::move(*pending_);
+      prewarm = pending_prewarm_;
       pending_.reset();
       busy_ = true;
       running_ = CancelToken();
@@ -69,6 +72,15 @@ void TraceWorker::Loop() {
     bool cancelled = false;
     try {
       trace = engine_.Run(r, &running_);
+      // The matrix the window draws first, into the trace's cache (see MatrixPrewarm).
+      if (prewarm.layer >= 0 && prewarm.layer < static_cast<int>(trace->layers.size()) && prewarm.head >= 0 &&
+          prewarm.head < static_cast<int>(trace->layers[prewarm.layer].heads.size()) && !running_.IsCancelled()) {
+        trace->Matrix(prewarm.layer, prewarm.head, HeadMatrix::Weights);
+        if (prewarm.with_extras && trace->n() <= MatrixPrewarm::kMaxExtrasN) {
+          trace->Matrix(prewarm.layer, prewarm.head, HeadMatrix::Scores);
+          trace->Matrix(prewarm.layer, prewarm.head, HeadMatrix::Logits);
+        }
+      }
     } catch (const Cancelled&) {
       cancelled = true;
     } catch (const std::exception& e) {

@@ -15,6 +15,16 @@
 
 namespace attnviz {
 
+// A head matrix the window will draw as soon as the trace arrives: the worker
+// computes it into the trace's matrix cache before publishing the trace, so the
+// window's first frame with it finds the N x N weights ready (at N = 4096 that
+// is 64 MB of work the UI thread would otherwise do in one frame).
+struct MatrixPrewarm {
+  int layer = -1, head = -1;  // -1: nothing to prewarm
+  bool with_extras = false;   // scores and logits too (the heatmap's tooltip), only for N <= kMaxExtrasN
+  static constexpr int kMaxExtrasN = 1024;
+};
+
 class TraceWorker {
  public:
   TraceWorker();
@@ -22,7 +32,7 @@ class TraceWorker {
   TraceWorker(const TraceWorker&) = delete;
   TraceWorker& operator=(const TraceWorker&) = delete;
 
-  void Post(const Request& r);
+  void Post(const Request& r, const MatrixPrewarm& prewarm = {});
   // The newest finished trace (may be for an older request than the last posted).
   TracePtr Latest() const;
   // Error of the newest finished request, empty when it succeeded.
@@ -42,6 +52,7 @@ class TraceWorker {
   std::condition_variable cv_;
   std::condition_variable done_cv_;
   std::optional<Request> pending_;
+  MatrixPrewarm pending_prewarm_;
   bool busy_ = false;
   CancelToken running_;               // of the request computing now
   long cancelled_ = 0;

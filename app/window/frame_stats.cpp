@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <sys/resource.h>
+
 namespace attnviz::app {
 
 namespace {
@@ -36,6 +38,11 @@ void FrameStats::Add(double frame_ms, double ui_ms, int vertices) {
   max_vertices_ = std::max(max_vertices_, vertices);
 }
 
+void FrameStats::AddTraceShown(double posted_ms, double now_ms) {
+  if (first_trace_ms_ < 0) first_trace_ms_ = now_ms - start_ms_;
+  else trace_ms_.push_back(now_ms - posted_ms);
+}
+
 void FrameStats::Print(int tokens) const {
   if (frame_ms_.empty()) {
     std::printf("frame-stats: no frames\n");
@@ -44,10 +51,22 @@ void FrameStats::Print(int tokens) const {
   double fm, fp, um, up;
   MedianP95(frame_ms_, &fm, &fp);
   MedianP95(ui_ms_, &um, &up);
-  std::printf("frame-stats: %zu frames, %d tokens: frame median %.2f ms, p95 %.2f ms; "
+  const double longest = *std::max_element(frame_ms_.begin(), frame_ms_.end());
+  std::printf("frame-stats: %zu frames, %d tokens: frame median %.2f ms, p95 %.2f ms, longest %.1f ms; "
               "UI alone median %.2f ms, p95 %.2f ms; vertices %d (last frame), %d (max); "
-              "first frame at %.0f ms\n",
-              frame_ms_.size(), tokens, fm, fp, um, up, last_vertices_, max_vertices_, first_frame_ms_);
+              "first frame at %.0f ms",
+              frame_ms_.size(), tokens, fm, fp, longest, um, up, last_vertices_, max_vertices_, first_frame_ms_);
+  if (first_trace_ms_ >= 0) std::printf("; first complete trace on screen at %.0f ms", first_trace_ms_);
+  else std::printf("; no complete trace on screen");
+  if (!trace_ms_.empty()) {
+    double em, ep;
+    MedianP95(trace_ms_, &em, &ep);
+    std::printf("; %zu edits: request to screen median %.0f ms, max %.0f ms", trace_ms_.size(), em,
+                *std::max_element(trace_ms_.begin(), trace_ms_.end()));
+  }
+  rusage ru{};
+  if (getrusage(RUSAGE_SELF, &ru) == 0) std::printf("; peak memory %.0f MiB", static_cast<double>(ru.ru_maxrss) / 1024.0);
+  std::printf("\n");
 }
 
 }  // namespace attnviz::app

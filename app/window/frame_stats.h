@@ -20,12 +20,20 @@ class FrameStats {
 
   // One frame swapped: its whole time, the UI part and the vertex count.
   void Add(double frame_ms, double ui_ms, int vertices);
-  // One line on stdout: median and p95 of both, vertices, first frame.
+  // A trace reached the screen complete (its heatmap and every chapter job
+  // for it drawn) in a frame swapped at now_ms, for a request posted at
+  // posted_ms. The first one is also timed from start-up.
+  void AddTraceShown(double posted_ms, double now_ms);
+  // One line on stdout: median and p95 of both, the longest frame, vertices,
+  // first frame, first complete trace, request-to-screen times of the later
+  // traces (edits), and the process's peak resident memory.
   void Print(int tokens) const;
 
  private:
   double start_ms_, gl_ms_ = 0, fonts_ms_ = 0;
   double first_frame_ms_ = -1;  // start to the first frame swapped
+  double first_trace_ms_ = -1;  // start to the first frame showing a complete trace
+  std::vector<double> trace_ms_;  // request posted -> its trace on screen, for the traces after the first
   std::vector<double> frame_ms_, ui_ms_;
   int last_vertices_ = 0, max_vertices_ = 0;
 };

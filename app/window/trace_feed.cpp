@@ -3,14 +3,17 @@
 
 namespace attnviz::app {
 
-TraceFeed::TraceFeed(const Request& first, double now_ms) : posted_(first), posted_at_(now_ms) { worker_.Post(first); }
+TraceFeed::TraceFeed(const Request& first, double now_ms, const MatrixPrewarm& prewarm)
+    : posted_(first), posted_at_(now_ms) {
+  worker_.Post(first, prewarm);
+}
 
-bool TraceFeed::Sync(const Request& edited, double now_ms, ui::ShellFrame* frame) {
+bool TraceFeed::Sync(const Request& edited, double now_ms, ui::ShellFrame* frame, const MatrixPrewarm& prewarm) {
   bool posted = false;
   if (!(edited == posted_)) {
     posted_ = edited;
     posted_while_idle_ = !worker_.Busy();
-    worker_.Post(posted_);
+    worker_.Post(posted_, prewarm);
     posted_at_ = now_ms;
     posted = true;
   }

@@ -11,10 +11,13 @@ namespace attnviz::app {
 class TraceFeed {
  public:
   // Posts the first request at once (the window opens while it computes).
-  TraceFeed(const Request& first, double now_ms);
+  TraceFeed(const Request& first, double now_ms, const MatrixPrewarm& prewarm = {});
 
   // Returns true when `edited` differed from the last posted request and was posted.
-  bool Sync(const Request& edited, double now_ms, ui::ShellFrame* frame);
+  // `prewarm` names the head matrix the window draws first (computed with the trace, off this thread).
+  bool Sync(const Request& edited, double now_ms, ui::ShellFrame* frame, const MatrixPrewarm& prewarm = {});
+  // When the newest request was posted (NowMs); its trace's time to the screen starts here.
+  double posted_at() const { return posted_at_; }
 
  private:
   TraceWorker worker_;

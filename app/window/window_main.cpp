@@ -169,11 +169,12 @@ int RunWindow(const std::vector<std::string>& args) {
   shell.AddNotice(fonts.fonts.note);
   stats.MarkFontsReady();
 
-  TraceFeed feed(shell.request(), NowMs());
+  TraceFeed feed(shell.request(), NowMs(), MatrixPrewarm{shell.ui().layer, shell.ui().focused_head, true});
   ui::ShellFrame frame;
   frame.busy = true;
   SettingsAutosave autosave(settings_path, loaded.settings, hooks.persist());
   FramePacing pacing;
+  unsigned long timed_generation = 0;  // the trace whose arrival on screen --frame-stats waits for (0: none)
   std::signal(SIGTERM, OnQuitSignal);
   std::signal(SIGINT, OnQuitSignal);
 
@@ -181,7 +182,10 @@ int RunWindow(const std::vector<std::string>& args) {
   while (!glfwWindowShouldClose(window) && !g_quit.load()) {
     pacing.WaitForEvents(window, hooks.scripted() || frame.busy || shell.Animating() || hooks.WantsFrames());
     const double t0 = NowMs();
-    if (feed.Sync(shell.request(), t0, &frame)) hooks.RequestPosted();
+    const unsigned long generation_before = frame.generation;
+    const MatrixPrewarm prewarm{shell.ui().layer, shell.ui().focused_head, /*with_extras=*/true};
+    if (feed.Sync(shell.request(), t0, &frame, prewarm)) hooks.RequestPosted();
+    if (frame.generation != generation_before && frame.trace) timed_generation = frame.generation;
     fonts.Follow(shell, ContentScale(window));
 
     const double t_ui = NowMs();
@@ -208,6 +212,11 @@ int RunWindow(const std::vector<std::string>& args) {
     glfwSwapBuffers(window);
 
     stats.Add(NowMs() - t0, ui_ms, draw_data->TotalVtxCount);
+    // Complete: the trace is the newest, and nothing drawn for it is still computing.
+    if (timed_generation != 0 && timed_generation == frame.generation && !frame.busy && !shell.ComputeBusy()) {
+      stats.AddTraceShown(feed.posted_at(), NowMs());
+      timed_generation = 0;
+    }
     autosave.Poll(shell, t0);
   }
 

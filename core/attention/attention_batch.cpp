@@ -78,6 +78,17 @@ KernelIsa ResolveKernelIsa(KernelIsa requested) {
   return KernelIsa::Portable;
 }
 
+void ExpArray(const float* x, float* y, long n) {
+  static const kernel::ExpArrayFn fn = [] {
+    switch (ResolveKernelIsa(KernelIsa::Auto)) {
+      case KernelIsa::Avx512: return kernel::ExpArrayAvx512;
+      case KernelIsa::Avx2: return kernel::ExpArrayAvx2;
+      default: return kernel::ExpArrayPortable;
+    }
+  }();
+  fn(x, y, n);
+}
+
 namespace {
 
 kernel::RunBlockFn RunBlockFor(KernelIsa isa) {

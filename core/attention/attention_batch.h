@@ -64,6 +64,10 @@ bool KernelIsaSupported(KernelIsa isa);
 // The path a call with `requested` runs: Auto reads $ATTNVIZ_KERNEL, then picks
 // the best supported; a request the CPU cannot run falls back to the best it can.
 KernelIsa ResolveKernelIsa(KernelIsa requested);
+// y[i] = exp(x[i]) (x == y allowed) with the kernel's vectorised exp for this
+// CPU (ResolveKernelIsa(Auto), chosen once): within a few ulp of exp, -inf
+// gives exactly 0. Used where a head's weights are rebuilt from its lse.
+void ExpArray(const float* x, float* y, long n);
 // Default tile sizes of the kernel (measured on the development machine, see README "Benchmarks").
 inline constexpr int kDefaultTileQ = 96;
 inline constexpr int kDefaultTileK = 256;

@@ -147,7 +147,7 @@ nlohmann::json RunSinusoidal(const LessonArgs& a, LessonContext& ctx) {
 
 nlohmann::json RunRope(const LessonArgs& a, LessonContext& ctx) {
   RopeParams p;
-  p.layer = a.Int("at-layer");
+  p.layer = LayerOf(a);
   p.head = a.Int("head");
   p.token = a.Int("token");
   p.key = a.Int("key");
@@ -160,7 +160,7 @@ nlohmann::json RunAlibi(const LessonArgs& a, LessonContext& ctx) {
   AlibiParams p;
   p.slope_heads = a.Int("slope-heads");
   p.repeat = a.Int("repeat");
-  p.layer = a.Int("at-layer");
+  p.layer = LayerOf(a);
   return ToJson(RunAlibiLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
@@ -178,7 +178,7 @@ nlohmann::json RunMemory(const LessonArgs& a, LessonContext& ctx) {
 nlohmann::json RunKvCache(const LessonArgs& a, LessonContext& ctx) {
   KvCacheParams p;
   p.step = a.Int("step");
-  p.layer = a.Int("at-layer");
+  p.layer = LayerOf(a);
   p.head = a.Int("head");
   p.bytes_per_value = a.Int("bytes");
   return ToJson(RunKvCacheLesson(ctx.engine, a.request, p, ctx.cancel));
@@ -186,7 +186,7 @@ nlohmann::json RunKvCache(const LessonArgs& a, LessonContext& ctx) {
 
 nlohmann::json RunGqa(const LessonArgs& a, LessonContext& ctx) {
   GqaParams p;
-  p.layer = a.Int("at-layer");
+  p.layer = LayerOf(a);
   p.bytes_per_value = a.Int("bytes");
   return ToJson(RunGqaLesson(ctx.engine, a.request, p, ctx.cancel));
 }
@@ -194,7 +194,7 @@ nlohmann::json RunGqa(const LessonArgs& a, LessonContext& ctx) {
 nlohmann::json RunMla(const LessonArgs& a, LessonContext& ctx) {
   MlaParams p;
   p.rank = a.Int("rank");
-  p.layer = a.Int("at-layer");
+  p.layer = LayerOf(a);
   return ToJson(RunMlaLesson(ctx.engine, a.request, p, nullptr, ctx.cancel));
 }
 
@@ -202,7 +202,7 @@ nlohmann::json RunSinks(const LessonArgs& a, LessonContext& ctx) {
   SinksParams p;
   p.sinks = a.Int("sinks");
   p.window = a.Int("recent");
-  p.layer = a.Int("at-layer");
+  p.layer = LayerOf(a);
   p.head = a.Int("head");
   return ToJson(RunSinksLesson(ctx.engine, a.request, p, ctx.cancel));
 }
@@ -211,7 +211,7 @@ nlohmann::json RunSinks(const LessonArgs& a, LessonContext& ctx) {
 
 nlohmann::json RunSparse(const LessonArgs& a, LessonContext& ctx) {
   SparseParams p;
-  p.layer = a.Int("at-layer");
+  p.layer = LayerOf(a);
   p.head = a.Int("head");
   p.tile = a.Int("tile");
   p.top = a.Int("top");
@@ -242,7 +242,7 @@ nlohmann::json RunSparseCost(const LessonArgs& a, LessonContext& ctx) {
 
 nlohmann::json RunFlash(const LessonArgs& a, LessonContext& ctx) {
   FlashParams p;
-  p.layer = a.Int("at-layer");
+  p.layer = LayerOf(a);
   p.head = a.Int("head");
   p.block_q = a.Int("block-q");
   p.block_k = a.Int("block-k");
@@ -255,7 +255,7 @@ nlohmann::json RunFlash(const LessonArgs& a, LessonContext& ctx) {
 
 nlohmann::json RunLinear(const LessonArgs& a, LessonContext& ctx) {
   LinearParams p;
-  p.layer = a.Int("at-layer");
+  p.layer = LayerOf(a);
   p.head = a.Int("head");
   p.token = a.Int("token");
   return ToJson(RunLinearLesson(ctx.engine, a.request, p, ctx.cancel));
@@ -381,8 +381,7 @@ const std::vector<LessonInfo>& AllLessons() {
                   Int("positions", "P", "positions on the curves (0 = max(N, 64))", 0, 4096, 0)},
                  true, RunSinusoidal});
     l.push_back({"rope", 5, "RoPE on a token's own query: pairs rotating with position, q_m.k_n constant along diagonals, base 10,000 vs 500,000",
-                 {Int("at-layer", "L", "layer of the head (0-based)", 0, 47, 0),
-                  Int("head", "H", "query head", 0, 63, 0),
+                 {Int("head", "H", "query head", 0, 63, 0),
                   Int("token", "I", "the query's token (-1 = the last)", -1, 4095, -1),
                   Int("key", "J", "the key's token (-1 = the one before the query)", -1, 4095, -1),
                   Real("base", "B", "RoPE base", 2, 1e8, 10000),
@@ -390,13 +389,11 @@ const std::vector<LessonInfo>& AllLessons() {
                  true, RunRope});
     l.push_back({"alibi", 5, "ALiBi: Press et al.'s slopes (any H), each head's bias, and how much attention stays within the sentence's length on a text R times longer",
                  {Int("slope-heads", "H", "heads for the slope table (0 = the model's)", 0, 64, 0),
-                  Int("repeat", "R", "the long text is the sentence R times", 1, 64, 4),
-                  Int("at-layer", "L", "layer measured (0-based)", 0, 47, 0)},
+                  Int("repeat", "R", "the long text is the sentence R times", 1, 64, 4)},
                  true, RunAlibi});
     l.push_back({"kv-cache", 6, "the KV cache of the model on screen: bytes per token, and generation token by token with and without it (work per step, the cache's rows)",
                  {Int("bytes", "B", "bytes per cached value (4 = float32, as computed here)", 1, 8, 4),
                   Int("step", "T", "the generation step shown (-1 = the last token)", -1, 4095, -1),
-                  Int("at-layer", "L", "layer whose cache is shown (0-based)", 0, 47, 0),
                   Int("head", "H", "query head whose weights are shown", 0, 63, 0)},
                  true, RunKvCache});
     l.push_back({"memory", 6, "KV-cache bytes per token and per context for GPT-2, Llama-2/3, Mistral (sliding window), DeepSeek-V2 (MLA) and the model loaded now",
@@ -405,22 +402,18 @@ const std::vector<LessonInfo>& AllLessons() {
                  false, RunMemory});
     // -- chapter 6's further lessons and chapter 7's here (issue 10)
     l.push_back({"gqa", 6, "key/value heads from H (MHA) through groups to 1 (MQA) by mean-pooling: each head's change against MHA, and bytes per token",
-                 {Int("at-layer", "L", "layer compared (0-based)", 0, 47, 0),
-                  Int("bytes", "B", "bytes per cached value", 1, 8, 4)},
+                 {Int("bytes", "B", "bytes per cached value", 1, 8, 4)},
                  true, RunGqa});
     l.push_back({"mla", 6, "K and V rebuilt from a rank-r latent (SVD of the stacked projections): attention moved and cache saved against r",
-                 {Int("rank", "R", "latent size r (0 = half the rank)", 0, 4096, 0),
-                  Int("at-layer", "L", "layer compared (0-based)", 0, 47, 0)},
+                 {Int("rank", "R", "latent size r (0 = half the rank)", 0, 4096, 0)},
                  true, RunMla});
     l.push_back({"sinks", 6, "StreamingLLM: first tokens (sinks) plus a recent window, against the window alone, compared with full causal attention",
                  {Int("sinks", "S", "first tokens kept", 0, 64, 1),
                   Int("recent", "W", "recent tokens kept (with the token itself)", 1, 4096, 4),
-                  Int("at-layer", "L", "layer compared (0-based)", 0, 47, 0),
                   Int("head", "H", "head whose rows are listed", 0, 63, 0)},
                  true, RunSinks});
     l.push_back({"sparse", 7, "sliding, global-local and block-sparse on the sentence: density, tiles the kernel skipped, the change from full attention, and (loaded models) KL(p_full || p_sparse) of the next token",
-                 {Int("at-layer", "L", "layer compared (0-based)", 0, 47, 0),
-                  Int("head", "H", "head run through the tiled reference", 0, 63, 0),
+                 {Int("head", "H", "head run through the tiled reference", 0, 63, 0),
                   Int("tile", "T", "tile size of the tiled reference", 1, 4096, 8),
                   Int("top", "K", "loaded models: next tokens listed before and after each pattern", 1, 50, 5)},
                  true, RunSparse});
@@ -432,7 +425,6 @@ const std::vector<LessonInfo>& AllLessons() {
                  true, RunSparseCost});
     l.push_back({"flash", 8, "tiled attention with the online softmax, tile by tile on one head: running max and sum, rescaling, equal to the naive result; memory and traffic",
                  {Int("bytes", "B", "bytes per value", 1, 8, 4),
-                  Int("at-layer", "L", "layer of the head (0-based)", 0, 47, 0),
                   Int("head", "H", "the head", 0, 63, 0),
                   Int("block-q", "BR", "query rows per tile", 1, 4096, 4),
                   Int("block-k", "BC", "keys per tile", 1, 4096, 4),
@@ -441,8 +433,7 @@ const std::vector<LessonInfo>& AllLessons() {
                   Real("sram-kib", "M", "on-chip memory in KiB for the traffic curve", 1, 1 << 20, 192)},
                  true, RunFlash});
     l.push_back({"linear", 8, "linear attention (phi = elu + 1) on one head: parallel and recurrent forms agree, its implied attention beside softmax's, cost per token",
-                 {Int("at-layer", "L", "layer of the head (0-based)", 0, 47, 0),
-                  Int("head", "H", "the head", 0, 63, 0),
+                 {Int("head", "H", "the head", 0, 63, 0),
                   Int("token", "I", "whose state is shown (-1 = the last)", -1, 4095, -1)},
                  true, RunLinear});
     {

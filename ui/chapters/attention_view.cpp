@@ -1,5 +1,7 @@
 #include "ui/chapters/attention_view.h"
 
+#include "core/trace_worker.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -175,7 +177,7 @@ void AttentionView::Draw(ChapterContext& ctx, const AttentionViewOptions& opt) {
   const Colormap cmap = UiColormap(ctx.ui);
   // Tooltip extras (score and logit under a weight, or the weight under a
   // logit) are whole matrices too; past this size they would crowd the cache.
-  constexpr int kExtrasMaxN = 1024;
+  constexpr int kExtrasMaxN = MatrixPrewarm::kMaxExtrasN;  // the trace worker prewarms these up to the same N
   const int li = ctx.ui.layer;
   extra_a_.reset();
   extra_b_.reset();

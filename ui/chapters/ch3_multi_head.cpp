@@ -226,8 +226,15 @@ class MultiHeadChapter final : public Chapter {
       if (hr.clicked_row >= 0) ctx.ui.selected_token = hr.clicked_row == ctx.ui.selected_token ? -1 : hr.clicked_row;
     } else {
       names_.clear();
-      for (std::size_t h2 = 0; h2 < layer.heads.size(); ++h2)
-        names_.push_back("H" + std::to_string(h2) + (layer.heads[h2].role.empty() ? "" : " " + layer.heads[h2].role));
+      for (std::size_t h2 = 0; h2 < layer.heads.size(); ++h2) {
+        std::string name = "H";  // (not "H" + to_string: GCC 12 warns -Wrestrict on it, a known false positive)
+        name += std::to_string(h2);
+        if (!layer.heads[h2].role.empty()) {
+          name += ' ';
+          name += layer.heads[h2].role;
+        }
+        names_.push_back(std::move(name));
+      }
       name_ptrs_.clear();
       for (const std::string& s : names_) name_ptrs_.push_back(s.c_str());
       ArcsData a;

@@ -45,6 +45,9 @@ struct ChapterContext {
       : trace(t), generation(gen), request(r), ui(u), textures(tex), fonts(f), layout(l) {}
 
   const Trace* trace = nullptr;       // null until the first trace is ready
+  // The same trace, owned: a compute job that reads it (pooled thumbnails, a
+  // head's matrix) holds this so the trace outlives the frame.
+  std::shared_ptr<const Trace> trace_owner;
   unsigned long generation = 0;       // changes whenever `trace` is replaced
   Request& request;                   // the edit copy: the app posts it before the next frame
   UiState& ui;

@@ -2,9 +2,13 @@
 // every view control, for inspecting a model rather than following a lesson.
 #include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include <imgui.h>
+
+#include "core/compute/compute_service.h"
+#include "core/figure/pool.h"
 
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/chapters.h"
@@ -17,7 +21,14 @@ namespace attnviz::ui {
 namespace {
 
 // Every head of the layer as a small weights thumbnail (max-pooled to at most
-// kThumbTexels per side, baked once per trace); click one to focus it.
+// kThumbTexels per side); click one to focus it. The pooling runs on a compute
+// worker, one block row of one head at a time (Trace::MatrixRows), so no
+// head's N x N matrix is ever whole: at N = 4096 with 8 heads that is 512 MB
+// never allocated, and the window keeps drawing the last thumbnails meanwhile.
+struct PooledHeads {
+  std::vector<PooledMatrix> heads;  // one per head of the layer, each at most kThumbTexels per side
+};
+
 class HeadThumbnails {
  public:
   explicit HeadThumbnails(TextureService& t) : textures_(&t) {}
@@ -30,18 +41,34 @@ class HeadThumbnails {
     const int layer = std::clamp(ctx.ui.layer, 0, static_cast<int>(t.layers.size()) - 1);
     const LayerTrace& l = t.layers[layer];
     const Colormap cmap = ParseColormap(ctx.ui.colormap).value_or(Colormap::Viridis);
-    if (ctx.generation != generation_ || layer != layer_ || cmap != cmap_ || ids_.size() != l.heads.size()) {
+    Computed<PooledHeads> pooled;
+    if (ctx.compute && ctx.trace_owner) {
+      const std::shared_ptr<const Trace> owner = ctx.trace_owner;
+      const std::string key = std::to_string(ctx.generation) + "/" + std::to_string(layer);
+      pooled = ctx.compute->Ask<PooledHeads>("playground/thumbnails", key, [owner, layer](const CancelToken& c) {
+        const Trace& tr = *owner;
+        const int n = tr.n();
+        const int f = PoolFactorFor(n, kThumbTexels);
+        auto out = std::make_shared<PooledHeads>();
+        for (int h = 0; h < static_cast<int>(tr.layers[layer].heads.size()); ++h) {
+          c.ThrowIfCancelled();
+          const MatrixRowSource rows = [&tr, layer, h, &c](int row0, int count, float* dst) {
+            c.ThrowIfCancelled();
+            tr.MatrixRows(layer, h, HeadMatrix::Weights, row0, count, dst);
+          };
+          out->heads.push_back(PoolMatrix(rows, tr.mask.data(), n, n, f, f, PoolMode::Max));
+        }
+        return std::shared_ptr<const PooledHeads>(std::move(out));
+      });
+    }
+    // New pooled values (or another colormap): bake and upload, 96 x 96 texels a head.
+    if (pooled.value && (pooled.generation != baked_ || cmap != cmap_)) {
       Clear();
-      const int n = t.n();
-      const int f = PoolFactorFor(n, kThumbTexels);
-      for (int h = 0; h < static_cast<int>(l.heads.size()); ++h) {
-        const MatPtr w = t.Matrix(layer, h, HeadMatrix::Weights);
-        const PooledMatrix p = PoolMatrix(w->data(), t.mask.data(), n, n, f, f, PoolMode::Max);
+      for (const PooledMatrix& p : pooled.value->heads) {
         const std::vector<std::uint8_t> rgba = BakeHeatmapRgba(p, cmap, 0.0f, 1.0f);
         ids_.push_back(textures_->Create(p.cols, p.rows, rgba.data()));
       }
-      generation_ = ctx.generation;
-      layer_ = layer;
+      baked_ = pooled.generation;
       cmap_ = cmap;
     }
     const Palette& pal = CurrentPalette();
@@ -51,7 +78,9 @@ class HeadThumbnails {
     const float cell_w = side + 0.6f * fs;
     ImGui::BeginChild("##thumbs", ImVec2(0, side + label_h + 0.9f * fs), false, ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_NoNavInputs);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    for (std::size_t h = 0; h < ids_.size(); ++h) {
+    // One cell per head of this trace's layer; a head whose thumbnail is not
+    // pooled yet (the first trace, or a layer with more heads) shows its frame only.
+    for (std::size_t h = 0; h < l.heads.size(); ++h) {
       if (h > 0) ImGui::SameLine(0, 0);
       ImGui::PushID(static_cast<int>(h));
       const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -59,7 +88,8 @@ class HeadThumbnails {
       const bool hovered = ImGui::IsItemHovered();
       const bool focused = ctx.ui.focused_head == static_cast<int>(h);
       const ImVec2 a(p.x, p.y), b(p.x + side, p.y + side);
-      dl->AddImage(ids_[h], a, b);
+      if (h < ids_.size()) dl->AddImage(ids_[h], a, b);
+      else dl->AddRectFilled(a, b, pal.separator);
       dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(b.x + 1, b.y + 1), focused ? pal.accent : hovered ? pal.text_dim : pal.separator,
                   0, 0, focused ? 2.0f : 1.0f);
       const Rgb8 c = HeadColor(static_cast<int>(h));
@@ -81,12 +111,11 @@ class HeadThumbnails {
   void Clear() {
     for (ImTextureID id : ids_) textures_->Destroy(id);
     ids_.clear();
-    generation_ = ~0ul;
+    baked_ = ~0ul;
   }
   TextureService* textures_;
   std::vector<ImTextureID> ids_;
-  unsigned long generation_ = ~0ul;
-  int layer_ = -1;
+  unsigned long baked_ = ~0ul;  // Computed::generation of the pooled heads baked into ids_
   Colormap cmap_ = Colormap::Viridis;
 };
 

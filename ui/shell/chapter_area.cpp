@@ -57,6 +57,7 @@ void Shell::DrawChapter(const ShellFrame& frame) {
     notes_.DrawNotices(layout_);
   }
   ChapterContext ctx{frame.trace.get(), frame.generation, request_, ui_, *textures_, fonts_, layout_};
+  ctx.trace_owner = frame.trace;
   ctx.compute = &compute_;
   ctx.computing = frame.busy;
   ctx.title_reserve = nav_width;

@@ -51,7 +51,10 @@ std::string RandomRepeated(std::uint64_t seed) {
   }
   std::string s;
   for (int round = 0; round < 2; ++round)
-    for (int w : pick) s += (s.empty() ? "" : " ") + std::string(kWords[w]);
+    for (int w : pick) {
+      if (!s.empty()) s += ' ';
+      s += kWords[w];
+    }
   return s;
 }
 

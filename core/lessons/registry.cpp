@@ -225,6 +225,7 @@ nlohmann::json RunSparse(const LessonArgs& a, LessonContext& ctx) {
   p.layer = LayerOf(a);
   p.head = a.Int("head");
   p.tile = a.Int("tile");
+  p.top = a.Int("top");
   return ToJson(RunSparseLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
@@ -422,9 +423,10 @@ const std::vector<LessonInfo>& AllLessons() {
                   Int("recent", "W", "recent tokens kept (with the token itself)", 1, 4096, 4),
                   Int("head", "H", "head whose rows are listed", 0, 63, 0)},
                  true, RunSinks});
-    l.push_back({"sparse", 7, "sliding, global-local and block-sparse on the sentence: density, tiles the kernel skipped, and the change from full attention",
+    l.push_back({"sparse", 7, "sliding, global-local and block-sparse on the sentence: density, tiles the kernel skipped, the change from full attention, and (loaded models) KL(p_full || p_sparse) of the next token",
                  {Int("head", "H", "head run through the tiled reference", 0, 63, 0),
-                  Int("tile", "T", "tile size of the tiled reference", 1, 4096, 8)},
+                  Int("tile", "T", "tile size of the tiled reference", 1, 4096, 8),
+                  Int("top", "K", "loaded models: next tokens listed before and after each pattern", 1, 50, 5)},
                  true, RunSparse});
     l.push_back({"receptive-field", 7, "the cone of tokens a token depends on after 1, 2, ... stacked layers of the mask, and the layers until the last token hears the first",
                  {Int("token", "I", "whose cone (-1 = the last token)", -1, 4095, -1)},

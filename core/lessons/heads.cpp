@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "core/engine.h"
+#include "core/figure/pool.h"
 #include "core/parallel/thread_pool.h"
 
 namespace attnviz::lessons {
@@ -20,21 +21,7 @@ double RowEntropy(const float* w, int n) {
 
 }  // namespace
 
-std::vector<float> MaxPoolMatrix(const float* m, int rows, int cols, int size, int* out_rows, int* out_cols) {
-  const int R = std::min(rows, size), C = std::min(cols, size);
-  *out_rows = R;
-  *out_cols = C;
-  std::vector<float> out(static_cast<std::size_t>(R) * C, 0.0f);
-  for (int i = 0; i < rows; ++i) {
-    const int a = static_cast<int>(static_cast<long long>(i) * R / rows);
-    for (int j = 0; j < cols; ++j) {
-      const int b = static_cast<int>(static_cast<long long>(j) * C / cols);
-      float& cell = out[static_cast<std::size_t>(a) * C + b];
-      cell = std::max(cell, m[static_cast<std::size_t>(i) * cols + j]);
-    }
-  }
-  return out;
-}
+int ThumbFactor(int n, int thumb) { return PoolFactorFor(std::max(1, n), std::clamp(thumb, 1, 256)); }
 
 HeadsLesson ComputeHeadsLesson(const Trace& t, const HeadsParams& p, const CancelToken* cancel) {
   const int n = t.n();
@@ -60,60 +47,64 @@ HeadsLesson ComputeHeadsLesson(const Trace& t, const HeadsParams& p, const Cance
   // Each head's strongest key for every query of the chosen layer (sentence-level targets).
   std::vector<int> argmax(static_cast<std::size_t>(H) * n, -1);
 
-  // One head per task: rows in blocks, never the whole N x N kept (nor cached:
-  // the window's cache is for the heads on screen).
-  ParallelFor(L * H, [&](int task) {
-    const int l = task / H, h = task % H;
-    if (!p.summaries && l != p.layer) return;
-    HeadSummary& s = r.summary[task];
-    s.layer = l;
-    s.head = h;
-    s.role = t.layers[l].heads[h].role;
-    const int R = std::min(n, p.thumb), C = R;
-    s.thumb_rows = R;
-    s.thumb_cols = C;
-    s.thumb.assign(static_cast<std::size_t>(R) * C, 0.0f);
-    constexpr int kBlock = 64;
-    std::vector<float> buf(static_cast<std::size_t>(kBlock) * n);
-    double ent = 0, dist = 0, self = 0, prev = 0, first = 0;
-    int rows_used = 0, prev_rows = 0;
-    for (int r0 = 0; r0 < n; r0 += kBlock) {
-      ThrowIfCancelled(cancel);
-      const int rows = std::min(kBlock, n - r0);
-      t.MatrixRows(l, h, HeadMatrix::Weights, r0, rows, buf.data());
-      for (int a = 0; a < rows; ++a) {
-        const int i = r0 + a;
-        const float* w = buf.data() + static_cast<std::size_t>(a) * n;
-        const int ti = static_cast<int>(static_cast<long long>(i) * R / n);
-        float best = -1;
-        int arg = -1;
-        double di = 0, total = 0;
-        for (int j = 0; j < n; ++j) {
-          const int tj = static_cast<int>(static_cast<long long>(j) * C / n);
-          float& cell = s.thumb[static_cast<std::size_t>(ti) * C + tj];
-          cell = std::max(cell, w[j]);
-          di += static_cast<double>(w[j]) * std::abs(i - j);
-          total += w[j];
-          if (w[j] > best) best = w[j], arg = j;
+  // One head per task. Its rows stream through PoolMatrix one block row (f
+  // rows) at a time: the statistics are taken from the same rows on their way
+  // to the pool, so nothing is computed twice and never the whole N x N kept
+  // (nor cached: the window's cache is for the heads on screen).
+  const int factor = ThumbFactor(n, p.thumb);
+  ParallelFor(
+      L * H,
+      [&](int task) {
+        const int l = task / H, h = task % H;
+        if (!p.summaries && l != p.layer) return;
+        HeadSummary& s = r.summary[task];
+        s.layer = l;
+        s.head = h;
+        s.role = t.layers[l].heads[h].role;
+        double ent = 0, dist = 0, self = 0, prev = 0, first = 0;
+        int rows_used = 0, prev_rows = 0;
+        const MatrixRowSource rows = [&](int r0, int count, float* out) {
+          ThrowIfCancelled(cancel);
+          t.MatrixRows(l, h, HeadMatrix::Weights, r0, count, out);
+          for (int a = 0; a < count; ++a) {
+            const int i = r0 + a;
+            const float* w = out + static_cast<std::size_t>(a) * n;
+            float best = -1;
+            int arg = -1;
+            double di = 0, total = 0;
+            for (int j = 0; j < n; ++j) {
+              di += static_cast<double>(w[j]) * std::abs(i - j);
+              total += w[j];
+              if (w[j] > best) best = w[j], arg = j;
+            }
+            if (total <= 0) continue;  // an empty row says nothing about the head
+            ++rows_used;
+            ent += RowEntropy(w, n);
+            dist += di;
+            self += w[i];
+            if (i >= 1) prev += w[i - 1], ++prev_rows;
+            first += w[0];
+            if (l == p.layer) argmax[static_cast<std::size_t>(h) * n + i] = arg;
+          }
+        };
+        PooledMatrix pm = PoolMatrix(rows, t.mask.data(), n, n, factor, factor, PoolMode::Max);
+        s.thumb_rows = pm.rows;
+        s.thumb_cols = pm.cols;
+        s.thumb_factor = factor;
+        // Invalid texels (every cell masked) hold 0, never a stale value.
+        for (std::size_t k = 0; k < pm.values.size(); ++k)
+          if (!pm.valid[k]) pm.values[k] = 0.0f;
+        s.thumb = std::move(pm.values);
+        s.thumb_valid = std::move(pm.valid);
+        if (rows_used > 0) {
+          s.entropy = ent / rows_used;
+          s.distance = dist / rows_used;
+          s.self = self / rows_used;
+          s.first = first / rows_used;
+          s.previous = prev_rows > 0 ? prev / prev_rows : 0.0;
         }
-        if (total <= 0) continue;  // an empty row says nothing about the head
-        ++rows_used;
-        ent += RowEntropy(w, n);
-        dist += di;
-        self += w[i];
-        if (i >= 1) prev += w[i - 1], ++prev_rows;
-        first += w[0];
-        if (l == p.layer) argmax[static_cast<std::size_t>(h) * n + i] = arg;
-      }
-    }
-    if (rows_used > 0) {
-      s.entropy = ent / rows_used;
-      s.distance = dist / rows_used;
-      s.self = self / rows_used;
-      s.first = first / rows_used;
-      s.previous = prev_rows > 0 ? prev / prev_rows : 0.0;
-    }
-  });
+      },
+      p.threads);
 
   // -- one against several at (layer, query)
   r.rows.resize(H, n);
@@ -201,6 +192,8 @@ nlohmann::json ToJson(const HeadsLesson& r) {
                  {"previous", h.previous},
                  {"first", h.first}});
   j["summary"] = std::move(s);
+  if (!r.summary.empty())
+    j["thumb"] = {{"rows", r.summary[0].thumb_rows}, {"cols", r.summary[0].thumb_cols}, {"factor", r.summary[0].thumb_factor}};
   nlohmann::json rows = nlohmann::json::array();
   for (int h = 0; h < r.rows.rows(); ++h)
     rows.push_back(std::vector<float>(&r.rows(h, 0), &r.rows(h, 0) + r.rows.cols()));
@@ -223,6 +216,36 @@ nlohmann::json ToJson(const HeadsLesson& r) {
                 {"head_entropy", r.head_entropy}};
   j["sentence_targets"] = r.sentence_targets;
   return j;
+}
+
+HeadGridFigure MakeModelViewFigure(std::shared_ptr<const HeadsLesson> lesson, Colormap map, float vmax,
+                                   std::string subtitle) {
+  const HeadsLesson& l = *lesson;
+  HeadGridFigure g;
+  g.columns = l.heads;  // a row of panels per layer, as on screen
+  g.title = "Every head of every layer \xC2\xB7 attention weights, max-pooled";
+  g.subtitle = std::move(subtitle);
+  g.labels = false;
+  for (const HeadSummary& s : l.summary) {
+    HeatmapFigure p;
+    p.values = s.thumb.data();
+    p.mask = s.thumb_valid.data();
+    p.rows = s.thumb_rows;
+    p.cols = s.thumb_cols;
+    p.title = "L" + std::to_string(s.layer + 1) + " \xC2\xB7 H" + std::to_string(s.head) + (s.role.empty() ? "" : " " + s.role);
+    p.row_caption.clear();
+    p.col_caption.clear();
+    p.colorbar_caption = "weight (block max)";
+    p.colormap = map;
+    p.vmin = 0.0f;
+    p.vmax = vmax;
+    p.cell_values = CellValues::Hide;
+    p.labels = false;
+    p.colorbar = false;
+    p.keep_alive = lesson;
+    g.panels.push_back(std::move(p));
+  }
+  return g;
 }
 
 }  // namespace attnviz::lessons

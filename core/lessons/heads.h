@@ -5,8 +5,14 @@
 //   - mean entropy of the row (nats; 0 = one-hot, ln k = even over k keys),
 //   - mean attention distance Σ_j w_ij |i − j|,
 //   - mean weight on the token itself, on the previous token, on the first token,
-//   - a thumbnail: the weights max-pooled into at most `thumb` x `thumb` blocks
-//     (every cell when N <= thumb), for the model view's grid.
+//   - a thumbnail: the weights max-pooled into at most `thumb` x `thumb` texels
+//     (every cell when N <= thumb), for the model view's grid. The window asks
+//     for its thumbnails at the grid's cell size in pixels, so each texel is at
+//     least one pixel and pooling (core/figure/pool.h: square f x f blocks,
+//     edge blocks partial, each the maximum of its allowed cells) is the only
+//     loss: a strong weight in any cell always shows. Each head's rows are
+//     computed block by block and pooled as they stream past; no head's N x N
+//     matrix is ever whole (GPT-2 small at N = 1,024: 144 heads would be 600 MB).
 // For one query token at one layer ("one head against several"):
 //   - each head's strongest key and its weight,
 //   - the distinct keys they pick (the targets) and, for each, the best weight
@@ -17,12 +23,14 @@
 //     where W_o can still tell them apart;
 //   - over the whole sentence, the mean number of distinct targets per token.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "core/cancel.h"
+#include "core/figure/figure.h"
 #include "core/request.h"
 #include "core/trace.h"
 
@@ -37,7 +45,13 @@ struct HeadsParams {
   int query = -1;   // its token; -1 = the last one
   int thumb = 48;   // thumbnail size, 4..256
   bool summaries = true;  // false: only the query part and the chosen layer's sentence targets (no L·H pass)
+  int threads = 0;  // threads of the L·H pass (0 = the shared pool's; 1 = one core, for measuring)
 };
+
+// The pooling factor of a thumbnail of an N x N head asked at `thumb` texels a
+// side: PoolFactorFor(n, thumb). Two budgets with the same factor give the same
+// thumbnails (the window keys its job on this, not on the pixel size).
+int ThumbFactor(int n, int thumb);
 
 struct HeadSummary {
   int layer = 0, head = 0;
@@ -47,8 +61,10 @@ struct HeadSummary {
   double self = 0;                  // mean w_ii
   double previous = 0;              // mean w_i,i−1 over rows i >= 1
   double first = 0;                 // mean w_i,0
-  int thumb_rows = 0, thumb_cols = 0;
-  std::vector<float> thumb;         // (thumb_rows, thumb_cols) max-pooled weights, row-major
+  int thumb_rows = 0, thumb_cols = 0;  // ceil(N / thumb_factor)
+  int thumb_factor = 1;             // source rows (= columns) per texel
+  std::vector<float> thumb;         // (thumb_rows, thumb_cols) max-pooled weights, row-major; 0 where !thumb_valid
+  std::vector<std::uint8_t> thumb_valid;  // (thumb_rows, thumb_cols) 1 when the block holds an allowed cell
 };
 
 struct HeadTarget {
@@ -80,10 +96,13 @@ HeadsLesson ComputeHeadsLesson(const Trace& t, const HeadsParams& p, const Cance
 HeadsLesson RunHeadsLesson(Engine& engine, const Request& request, const HeadsParams& p,
                            const CancelToken* cancel = nullptr);
 
-// Max-pools a (rows, cols) row-major matrix into at most (size, size) blocks:
-// block (a, b) covers rows [a·rows/R, (a+1)·rows/R) (R = min(rows, size)), the same for columns.
-std::vector<float> MaxPoolMatrix(const float* m, int rows, int cols, int size, int* out_rows, int* out_cols);
-
 nlohmann::json ToJson(const HeadsLesson& h);
+
+// The model view as a slide: every head's thumbnail (the pooled texels the
+// window shows, masked blocks hatched), one row of panels per layer, titled
+// "L1 · H0 role" as on screen, on one colour range [0, vmax]. The figure
+// keeps `lesson` alive. Needs the summaries (HeadsParams::summaries).
+HeadGridFigure MakeModelViewFigure(std::shared_ptr<const HeadsLesson> lesson, Colormap map, float vmax,
+                                   std::string subtitle);
 
 }  // namespace attnviz::lessons

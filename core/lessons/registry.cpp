@@ -9,6 +9,7 @@
 #include "core/lessons/flash.h"
 #include "core/lessons/heads.h"
 #include "core/lessons/alibi.h"
+#include "core/lessons/census.h"
 #include "core/lessons/gqa.h"
 #include "core/lessons/hybrid.h"
 #include "core/lessons/induction.h"
@@ -130,6 +131,16 @@ nlohmann::json RunInduction(const LessonArgs& a, LessonContext& ctx) {
   return ToJson(RunInductionLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
+// [SECTION] Chapter 3: the census of the heads (issue 11)
+
+nlohmann::json RunCensus(const LessonArgs& a, LessonContext& ctx) {
+  CensusParams p;
+  p.probe_length = a.Int("probe-length");
+  p.local_window = a.Int("local-window");
+  p.seed = a.request.seed;
+  return ToJson(RunCensusLesson(ctx.engine, a.request, p, ctx.cancel));
+}
+
 // [SECTION] Chapter 5
 
 nlohmann::json RunPermutation(const LessonArgs& a, LessonContext& ctx) {
@@ -214,6 +225,7 @@ nlohmann::json RunSparse(const LessonArgs& a, LessonContext& ctx) {
   p.layer = LayerOf(a);
   p.head = a.Int("head");
   p.tile = a.Int("tile");
+  p.top = a.Int("top");
   return ToJson(RunSparseLesson(ctx.engine, a.request, p, ctx.cancel));
 }
 
@@ -411,9 +423,10 @@ const std::vector<LessonInfo>& AllLessons() {
                   Int("recent", "W", "recent tokens kept (with the token itself)", 1, 4096, 4),
                   Int("head", "H", "head whose rows are listed", 0, 63, 0)},
                  true, RunSinks});
-    l.push_back({"sparse", 7, "sliding, global-local and block-sparse on the sentence: density, tiles the kernel skipped, and the change from full attention",
+    l.push_back({"sparse", 7, "sliding, global-local and block-sparse on the sentence: density, tiles the kernel skipped, the change from full attention, and (loaded models) KL(p_full || p_sparse) of the next token",
                  {Int("head", "H", "head run through the tiled reference", 0, 63, 0),
-                  Int("tile", "T", "tile size of the tiled reference", 1, 4096, 8)},
+                  Int("tile", "T", "tile size of the tiled reference", 1, 4096, 8),
+                  Int("top", "K", "loaded models: next tokens listed before and after each pattern", 1, 50, 5)},
                  true, RunSparse});
     l.push_back({"receptive-field", 7, "the cone of tokens a token depends on after 1, 2, ... stacked layers of the mask, and the layers until the last token hears the first",
                  {Int("token", "I", "whose cone (-1 = the last token)", -1, 4095, -1)},
@@ -450,6 +463,11 @@ const std::vector<LessonInfo>& AllLessons() {
                    true, RunHybrid});
     }
     // -- chapter 8's further lessons here (issue 10); real-model lessons (census) here (issue 11)
+    l.push_back({"census", 3, "every head of every layer scored on the text and on a repeated random-token probe: previous-token, induction, first-token sink, duplicate-token and local, ranked, with each score's rows",
+                 {Int("probe-length", "R", "the probe: R random tokens, then the same R again", kCensusMinProbe, kCensusMaxProbe, 20),
+                  Int("local-window", "W", "the local score counts keys with |i - j| <= W", 1, kCensusMaxWindow, 2),
+                  Int("seed", "S", "seed of the probe's tokens (the shared --seed option)", 0, 0, 1)},
+                 true, RunCensus});
     std::stable_sort(l.begin(), l.end(), [](const LessonInfo& a, const LessonInfo& b) { return a.chapter < b.chapter; });
     return l;
   }();

@@ -6,6 +6,7 @@
 #include "core/attention/mask.h"
 #include "core/attention/tiled.h"
 #include "core/engine.h"
+#include "core/model/gpt2_model.h"
 #include "core/lessons/weights_difference.h"
 
 namespace attnviz::lessons {
@@ -79,7 +80,45 @@ AttentionWork RunKernel(const Trace& t, int layer, const CancelToken* cancel) {
   return w;
 }
 
+// The residual stream after the last layer at the last token (1, D), rebuilt
+// from the trace: embedding + position, then each layer's NextResidual with
+// that layer's attention output row. Row-wise by construction of every source
+// (GPT-2's residual, LayerNorm and MLP act on each token alone), so one row
+// reproduces what the engine had for that token.
+Mat FinalResidualOfLastToken(const Trace& t, const WeightSource& source) {
+  const int n = t.n();
+  Mat x = source.Embed(t.tokens).bottomRows(1);
+  if (t.positional_encoding.rows() == n) x += t.positional_encoding.bottomRows(1);
+  for (int l = 0; l < static_cast<int>(t.layers.size()); ++l) {
+    const Mat attn = t.layers[l].output.bottomRows(1);
+    x = source.NextResidual(l, x, attn);
+  }
+  return x;
+}
+
+// The whole distribution: GPT-2's (the only source with a vocabulary today).
+std::vector<double> DistributionAfter(const WeightSource& source, const Mat& final_residual) {
+  const auto* gpt2 = dynamic_cast<const Gpt2Model*>(&source);
+  return gpt2 ? gpt2->NextTokenDistribution(final_residual) : std::vector<double>{};
+}
+
 }  // namespace
+
+std::vector<double> NextTokenDistributionOf(const Trace& t, const WeightSource& source) {
+  if (source.Shape().vocab_size <= 0 || t.n() == 0) return {};
+  return DistributionAfter(source, FinalResidualOfLastToken(t, source));
+}
+
+double KlDivergence(const std::vector<double>& p, const std::vector<double>& q) {
+  double kl = 0;
+  for (std::size_t v = 0; v < p.size() && v < q.size(); ++v) {
+    if (p[v] <= 0) continue;  // 0 ln 0 = 0
+    // q_v is a softmax in double: it underflows to 0 only 745 nats below the
+    // top logit; the floor keeps the sum finite where it would be +inf.
+    kl += p[v] * (std::log(p[v]) - std::log(std::max(q[v], 1e-300)));
+  }
+  return std::max(0.0, kl);
+}
 
 SparseLesson RunSparseLesson(Engine& engine, const Request& request, const SparseParams& p, const CancelToken* cancel) {
   SparseLesson L;
@@ -93,6 +132,16 @@ SparseLesson RunSparseLesson(Engine& engine, const Request& request, const Spars
   L.head = std::clamp(p.head, 0, H - 1);
   L.tile = std::max(1, p.tile);
   L.full_kernel = RunKernel(*L.full, L.layer, cancel);
+  // The next-token distributions (loaded models only).
+  const std::shared_ptr<const WeightSource> source = engine.Source(request);
+  const int top = std::clamp(p.top, 1, 50);
+  std::vector<double> p_full;
+  Mat x_full;
+  if (source->Shape().vocab_size > 0) {
+    x_full = FinalResidualOfLastToken(*L.full, *source);
+    p_full = DistributionAfter(*source, x_full);
+    L.next_available = !p_full.empty();
+  }
   for (MaskPattern pattern : {MaskPattern::Sliding, MaskPattern::GlobalLocal, MaskPattern::BlockSparse}) {
     ThrowIfCancelled(cancel);
     SparsePattern sp;
@@ -125,6 +174,22 @@ SparseLesson RunSparseLesson(Engine& engine, const Request& request, const Spars
       c.mean_tv = d.mean_tv;
       sp.heads.push_back(c);
     }
+    if (L.next_available) {
+      ThrowIfCancelled(cancel);
+      const Mat x = FinalResidualOfLastToken(t, *source);
+      const std::vector<double> q = DistributionAfter(*source, x);
+      sp.kl = KlDivergence(p_full, q);
+      double tv = 0;
+      for (std::size_t v = 0; v < q.size(); ++v) tv += std::abs(p_full[v] - q[v]);
+      sp.top_changed = tv / 2;
+      for (const NextToken& nt : source->PredictNext(x, top))
+        sp.top.push_back({nt.id, DisplayToken(nt.text), p_full[nt.id], q[nt.id]});
+      if (L.full_top.empty())
+        for (const NextToken& nt : source->PredictNext(x_full, top))
+          L.full_top.push_back({nt.id, DisplayToken(nt.text), p_full[nt.id], 0.0});
+      // Full attention's favourites, and what the pattern leaves them.
+      for (const SparseNextToken& f : L.full_top) sp.before.push_back({f.id, f.text, f.p_full, q[f.id]});
+    }
     L.patterns.push_back(std::move(sp));
   }
   return L;
@@ -149,10 +214,28 @@ nlohmann::json ToJson(const SparseLesson& l) {
                          {{"tile", p.tile}, {"tiles_total", p.tiles_total}, {"tiles_skipped", p.tiles_skipped},
                           {"max_abs_diff", p.tiled_max_abs_diff}}},
                         {"heads", heads}});
+    if (l.next_available) {
+      nlohmann::json top = nlohmann::json::array();
+      for (const SparseNextToken& t : p.top)
+        top.push_back({{"id", t.id}, {"text", t.text}, {"p_full", t.p_full}, {"p_sparse", t.p_sparse}});
+      nlohmann::json before = nlohmann::json::array();
+      for (const SparseNextToken& t : p.before)
+        before.push_back({{"id", t.id}, {"text", t.text}, {"p_full", t.p_full}, {"p_sparse", t.p_sparse}});
+      patterns.back()["next_token"] = {{"kl", p.kl}, {"total_variation", p.top_changed}, {"top", top}, {"full_top", before}};
+    }
+  }
+  nlohmann::json next;
+  next["available"] = l.next_available;
+  if (l.next_available) {
+    nlohmann::json top = nlohmann::json::array();
+    for (const SparseNextToken& t : l.full_top) top.push_back({{"id", t.id}, {"text", t.text}, {"p_full", t.p_full}});
+    next["full_top"] = top;
+  } else {
+    next["note"] = "the KL of the next-token distribution needs a loaded model (--model DIR): this model predicts no next token";
   }
   return {{"lesson", "sparse"}, {"n", l.n},        {"layer", l.layer},
           {"head", l.head},     {"causal", l.causal}, {"full_kernel", work(l.full_kernel)},
-          {"patterns", patterns}};
+          {"next_token", next}, {"patterns", patterns}};
 }
 
 }  // namespace attnviz::lessons

@@ -14,7 +14,17 @@
 //   - the difference from full attention after renormalisation: each kept
 //     key's weight grows by 1 / (kept share) in the first layer, so the share of
 //     attention that moved equals the weight full attention had put on the
-//     dropped keys.
+//     dropped keys;
+//   - with a loaded model (one with a vocabulary: GPT-2), what the pattern does
+//     to the model's next-token prediction: every layer runs under the pattern
+//     (ANDed with the model's own causal mask, as the engine does for a model
+//     trained causal), and KL(p_full || p_sparse) of the two next-token
+//     distributions over the whole vocabulary, with the top tokens before and
+//     after. The final residual of the last token is rebuilt from the trace
+//     (its embedding, position, and each layer's attention output row, through
+//     the model's own NextResidual, which is row-wise), so no second forward
+//     pass is kept in step with the engine. The built-in model has no
+//     vocabulary: next_available is false and the chapter says why.
 #pragma once
 #include <string>
 #include <vector>
@@ -23,6 +33,7 @@
 
 #include "core/attention/attention_batch.h"
 #include "core/cancel.h"
+#include "core/model/weight_source.h"
 #include "core/request.h"
 #include "core/trace.h"
 
@@ -39,7 +50,24 @@ double CountAllowedPairs(const MaskSpec& mask, long n);
 struct SparseParams {
   int layer = 0, head = 0;
   int tile = 8;             // the tiled reference's tile size (queries = keys)
+  int top = 5;              // next tokens listed before and after (1..50)
 };
+
+// One candidate next token and its probability with and without the pattern.
+struct SparseNextToken {
+  int id = -1;
+  std::string text;         // as a person reads it (DisplayToken of its bytes)
+  double p_full = 0;        // full (causal) attention
+  double p_sparse = 0;      // under the pattern
+};
+
+// The whole next-token distribution after a trace's last token (V, double),
+// rebuilt from the trace's layer outputs through `source` (see the top of this
+// file); empty when the source has no vocabulary.
+std::vector<double> NextTokenDistributionOf(const Trace& t, const WeightSource& source);
+
+// KL(p || q) = Σ_v p_v ln(p_v / q_v) in nats, over v with p_v > 0.
+double KlDivergence(const std::vector<double>& p, const std::vector<double>& q);
 
 struct SparseHeadChange {
   int head = 0;
@@ -58,6 +86,11 @@ struct SparsePattern {
   double tiled_max_abs_diff = 0;     // its output against the trace's
   std::vector<SparseHeadChange> heads;
   TracePtr trace;
+  // -- next token (next_available only)
+  double kl = 0;                          // KL(p_full || p_sparse), nats
+  double top_changed = 0;                 // total variation ½ Σ |p_full − p_sparse|
+  std::vector<SparseNextToken> top;       // (top) the pattern's most likely next tokens
+  std::vector<SparseNextToken> before;    // (top) full attention's most likely, with p under the pattern
 };
 
 struct SparseLesson {
@@ -65,6 +98,8 @@ struct SparseLesson {
   bool causal = false;
   TracePtr full;
   AttentionWork full_kernel;
+  bool next_available = false;            // the model predicts a next token (a loaded model)
+  std::vector<SparseNextToken> full_top;  // (top) full attention's most likely next tokens, p_sparse unset
   std::vector<SparsePattern> patterns;  // sliding, global-local, block-sparse
 };
 

@@ -7,12 +7,17 @@
 //   AttentionInput LayerNorm ln_1 of N rows
 //   PredictNext    ln_f of the last row, logits over 50,257 tokens, softmax, top 10
 //   Load           config, tokenizer, mapped safetensors to float32
+//   ModelView/N/S  chapter 3's model view after the forward pass: every head's
+//                  weights streamed in row blocks, pooled to S x S texels, with
+//                  its statistics (the `heads` lesson, 144 heads, one thread)
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
 #include <memory>
 #include <string>
 
+#include "core/engine.h"
+#include "core/lessons/heads.h"
 #include "core/model/gpt2_model.h"
 
 namespace {
@@ -61,6 +66,28 @@ void BM_Load(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(attnviz::Gpt2Model::Load(ModelDir(), "bench"));
 }
 BENCHMARK(BM_Load)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void BM_ModelView(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  attnviz::Request r;
+  r.model = ModelDir();
+  r.d_model = Model()->Shape().d_model;
+  r.heads = r.kv_heads = Model()->Shape().heads;
+  r.mask.causal = true;
+  // Words of the synthetic vocabulary until the text has n tokens.
+  const char* words[] = {"the", "cat", "sat", "on", "mat", "because", "it", "was", "tired", "and", "dog"};
+  std::string text;
+  for (int i = 0; static_cast<int>(Model()->Tokenize(text).size()) < n; ++i) text += std::string(i ? " " : "") + words[i % 11];
+  r.text = text;
+  const attnviz::TracePtr t = attnviz::RunTraceWith(r, Model());
+  attnviz::lessons::HeadsParams p;
+  p.thumb = static_cast<int>(state.range(1));
+  p.threads = 1;
+  for (auto _ : state) benchmark::DoNotOptimize(attnviz::lessons::ComputeHeadsLesson(*t, p));
+  state.counters["tokens"] = t->n();
+  state.counters["heads"] = static_cast<double>(t->layers.size() * t->layers[0].heads.size());
+}
+BENCHMARK(BM_ModelView)->Args({1024, 26})->Args({1024, 48})->Args({256, 48})->Unit(benchmark::kMillisecond)->Iterations(2);
 
 }  // namespace
 

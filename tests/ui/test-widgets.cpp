@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <random>
@@ -27,6 +28,7 @@
 #include "ui/texture_service.h"
 #include "ui/widgets/arcs.h"
 #include "ui/widgets/colorbar.h"
+#include "ui/widgets/head_grid.h"
 #include "ui/widgets/heatmap.h"
 #include "ui/widgets/heatmap_internal.h"
 #include "ui/widgets/matrix.h"
@@ -960,4 +962,75 @@ TEST_CASE("Arcs head chips toggle heads, or pick the one head", "[widgets][arcs]
   click(ImVec2(origin.x + chip_w + style.ItemSpacing.x * 0.5f + 4.0f, chips_y));  // chip of head 1
   CHECK(view.solo_head == 1);
   CHECK(view.hidden_heads == 0);
+}
+
+// [SECTION] Head grid (chapter 3's model view)
+
+TEST_CASE("Head grid: layers x heads cells from one atlas, masked texels grey, a click focuses (layer, head)",
+          "[widgets][head-grid]") {
+  ImGuiHarness h(1600, 1000);
+  CountingTextureService textures;
+  HeadGrid grid(textures);
+  // GPT-2 small's shape: 12 layers x 12 heads, thumbnails of 6 x 6 texels,
+  // each head's value its own index (so the atlas's layout is checkable).
+  const int L = 12, H = 12, t = 6;
+  std::vector<std::vector<float>> values(L * H, std::vector<float>(t * t));
+  std::vector<std::vector<std::uint8_t>> valid(L * H, std::vector<std::uint8_t>(t * t, 1));
+  for (int k = 0; k < L * H; ++k) std::fill(values[k].begin(), values[k].end(), static_cast<float>(k) / (L * H));
+  valid[5 * H + 7][1] = 0;  // layer 5, head 7: texel (0, 1) masked
+  HeadGridData d;
+  d.layers = L;
+  d.heads = H;
+  d.thumb = t;
+  d.values = [&](int l, int hd) { return values[l * H + hd].data(); };
+  d.valid = [&](int l, int hd) { return valid[l * H + hd].data(); };
+  d.tooltip = [](int l, int hd) {
+    char b[32];
+    std::snprintf(b, sizeof b, "L%d H%d", l + 1, hd);
+    return std::string(b);
+  };
+  d.scale = {Colormap::Viridis, 0.0f, 1.0f};
+  d.generation = 1;
+  HeadGridResult r;
+  const ImVec2 size(760, 780);
+  auto frame = [&] { h.Frame([&] { r = grid.Draw("##grid", d, size); }); };
+  frame();
+  CHECK(r.cells_drawn == L * H);
+  CHECK(r.cell == HeadGrid::CellSize(L, H, false, size));
+  CHECK(r.cell >= 40);  // readable: each thumbnail gets at least 40 px a side here
+  // The atlas: head (l, h) at texels [h t, (h+1) t) x [l t, (l+1) t).
+  REQUIRE(textures.last_w == H * t);
+  REQUIRE(textures.last_h == L * t);
+  auto texel = [&](int l, int hd, int row, int col) {
+    const std::size_t o = (static_cast<std::size_t>(l * t + row) * (H * t) + hd * t + col) * 4;
+    return Rgb8{textures.last_rgba[o], textures.last_rgba[o + 1], textures.last_rgba[o + 2]};
+  };
+  const Rgb8 a = texel(3, 4, 2, 2), want = ColormapColor(Colormap::Viridis, static_cast<float>(3 * H + 4) / (L * H), 0, 1);
+  CHECK((a.r == want.r && a.g == want.g && a.b == want.b));
+  const Rgb8 m = texel(5, 7, 0, 1);
+  CHECK((m.r == kMaskedCellColor.r && m.g == kMaskedCellColor.g && m.b == kMaskedCellColor.b));
+  // Every cell is where the result says, and a click on it focuses exactly it.
+  for (auto [l, hd] : {std::pair{0, 0}, std::pair{7, 3}, std::pair{11, 11}, std::pair{5, 10}}) {
+    const ImVec2 c(r.first_cell.x + hd * r.pitch.x + r.cell * 0.5f, r.first_cell.y + l * r.pitch.y + r.cell * 0.5f);
+    h.MoveTo(c);
+    frame();
+    CHECK(r.hovered_layer == l);
+    CHECK(r.hovered_head == hd);
+    h.Down(true);
+    frame();
+    h.Down(false);
+    CHECK(r.clicked_layer == l);
+    CHECK(r.clicked_head == hd);
+    frame();
+    CHECK(r.clicked_head == -1);  // one click, one focus
+  }
+  // The built-in model's shape (2 layers) fills its cells too; no texture is rebuilt while nothing changes.
+  const int creates = textures.creates + textures.updates;
+  frame();
+  CHECK(textures.creates + textures.updates == creates);
+  d.layers = 2;
+  d.generation = 2;
+  frame();
+  CHECK(r.cells_drawn == 2 * H);
+  CHECK(textures.last_h == 2 * t);
 }

@@ -45,16 +45,30 @@ TEST_CASE("heads lesson: statistics and thumbnails of every head against direct 
     CHECK(s.self == Approx(self / n).margin(1e-6));
     CHECK(s.first == Approx(first / n).margin(1e-6));
     CHECK(s.previous == Approx(prev / (n - 1)).margin(1e-6));
-    // Thumbnail: 8 x 8 blocks of an n x n matrix, each the max of its block.
-    REQUIRE(s.thumb_rows == 8);
-    for (int a = 0; a < 8; ++a)
-      for (int b = 0; b < 8; ++b) {
+    // Thumbnail: square f x f blocks (f the smallest factor that fits 8 texels,
+    // edge blocks partial), each the max of its allowed cells; a block with no
+    // allowed cell (above the causal diagonal) is invalid and holds 0.
+    const int f = (n + 7) / 8, R = (n + f - 1) / f;
+    REQUIRE(s.thumb_factor == f);
+    REQUIRE(ThumbFactor(n, 8) == f);
+    REQUIRE(s.thumb_rows == R);
+    REQUIRE(s.thumb_cols == R);
+    REQUIRE(R <= 8);
+    int invalid = 0;
+    for (int a = 0; a < R; ++a)
+      for (int b = 0; b < R; ++b) {
         float mx = 0;
-        for (int i = 0; i < n; ++i)
-          for (int j = 0; j < n; ++j)
-            if (i * 8 / n == a && j * 8 / n == b) mx = std::max(mx, W(i, j));
-        CHECK(s.thumb[a * 8 + b] == mx);
+        bool any = false;
+        for (int i = a * f; i < std::min(n, (a + 1) * f); ++i)
+          for (int j = b * f; j < std::min(n, (b + 1) * f); ++j)
+            if (t->mask(i, j)) mx = std::max(mx, W(i, j)), any = true;
+        CHECK(s.thumb_valid[a * R + b] == (any ? 1 : 0));
+        // The lesson pulls rows in blocks of f, the whole matrix comes in blocks
+        // of 64: the same sums in another grouping, equal to float rounding.
+        CHECK(s.thumb[a * R + b] == Approx(any ? mx : 0.0f).margin(1e-6));
+        invalid += any ? 0 : 1;
       }
+    CHECK(invalid == R * (R - 1) / 2);  // causal: the blocks strictly above the diagonal
   }
   // One against several at token 9.
   std::set<int> keys;
@@ -85,17 +99,25 @@ TEST_CASE("heads lesson: statistics and thumbnails of every head against direct 
   CHECK(r.sentence_targets <= H);
 }
 
-TEST_CASE("heads lesson: max-pooling and bad parameters", "[lesson][heads]") {
-  const float m[] = {1, 2, 3, 4, 5, 6, 7, 8, 9};
-  int rr = 0, cc = 0;
-  const std::vector<float> p = MaxPoolMatrix(m, 3, 3, 2, &rr, &cc);
-  REQUIRE(rr == 2);
-  REQUIRE(cc == 2);
-  // Block a holds rows i with i * 2 / 3 == a: rows {0, 1} and {2}; the same for columns.
-  CHECK(p == std::vector<float>{5, 6, 8, 9});
-  const TracePtr t = RunTrace(Request{});
+TEST_CASE("heads lesson: one thread gives the pool's thumbnails; bad parameters", "[lesson][heads]") {
+  Request req;
+  req.text = "one two three four five six seven eight nine ten eleven twelve";
+  const TracePtr t = RunTrace(req);
+  HeadsParams one, pool;
+  one.threads = 1;
+  one.thumb = pool.thumb = 5;
+  const HeadsLesson a = ComputeHeadsLesson(*t, one), b = ComputeHeadsLesson(*t, pool);
+  REQUIRE(a.summary.size() == b.summary.size());
+  for (std::size_t k = 0; k < a.summary.size(); ++k) {
+    CHECK(a.summary[k].thumb == b.summary[k].thumb);
+    CHECK(a.summary[k].entropy == b.summary[k].entropy);
+  }
+  CHECK(a.summary[0].thumb_rows == 4);  // 12 tokens in at most 5 texels: blocks of 3
   HeadsParams bad;
   bad.layer = 5;
+  REQUIRE_THROWS_AS(ComputeHeadsLesson(*t, bad), InputError);
+  bad.layer = 0;
+  bad.thumb = 2;
   REQUIRE_THROWS_AS(ComputeHeadsLesson(*t, bad), InputError);
 }
 

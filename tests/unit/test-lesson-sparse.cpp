@@ -5,13 +5,20 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <numeric>
+#include <unistd.h>
 
 #include "core/attention/mask.h"
 #include "core/engine.h"
 #include "core/lessons/sparse.h"
 #include "core/lessons/sparse_cost.h"
 #include "tests/unit/head-matrices.h"
+#include "tests/support/gpt2_checkpoint_writer.h"
 #include "tests/unit/lesson-json.h"
+#include "tests/unit/process.h"
 
 using namespace attnviz;
 using namespace attnviz::lessons;
@@ -129,4 +136,185 @@ TEST_CASE("sparse and sparse-cost: attnviz lesson prints core's numbers", "[less
   const nlohmann::json c = test::LessonJson({"sparse-cost", "--max-n", "4096", "--text", "a b c"});
   REQUIRE(c["n"] == 3);
   REQUIRE(c["curves"][0]["pairs"][0] == 128.0 * 128);
+}
+
+// [SECTION] A loaded model: the next-token distribution under each pattern
+
+namespace {
+
+using Rows = std::vector<std::vector<double>>;
+
+Rows LayerNormPlain(const Rows& x, const float* g, const float* b, double eps) {
+  Rows out = x;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const std::size_t d = x[i].size();
+    double mean = 0, var = 0;
+    for (double v : x[i]) mean += v;
+    mean /= d;
+    for (double v : x[i]) var += (v - mean) * (v - mean);
+    var /= d;
+    for (std::size_t j = 0; j < d; ++j) out[i][j] = (x[i][j] - mean) / std::sqrt(var + eps) * g[j] + b[j];
+  }
+  return out;
+}
+
+Rows AffinePlain(const Rows& x, const float* W, const float* b, int in, int out) {
+  Rows y(x.size(), std::vector<double>(out));
+  for (std::size_t i = 0; i < x.size(); ++i)
+    for (int o = 0; o < out; ++o) {
+      double s = b[o];
+      for (int k = 0; k < in; ++k) s += x[i][k] * static_cast<double>(W[static_cast<long>(k) * out + o]);
+      y[i][o] = s;
+    }
+  return y;
+}
+
+// Which keys a query may read: causal (the model's own) AND the pattern, the
+// rules written out here again (Mistral's causal window of w, Longformer's
+// globals that read and are read by all, the Sparse Transformer's fixed blocks
+// with the last position of each block as its summary).
+bool PlainAllows(MaskPattern p, int w, int g, int b, int i, int j) {
+  if (j > i) return false;
+  switch (p) {
+    case MaskPattern::Full: return true;
+    case MaskPattern::Sliding: return i - j < w;
+    case MaskPattern::GlobalLocal: return i - j < w || i == g || j == g;
+    case MaskPattern::BlockSparse: return i / b == j / b || j % b == b - 1;
+  }
+  return false;
+}
+
+// GPT-2's forward pass in double with plain loops under a mask; the
+// probabilities of the token after the last one (V).
+std::vector<double> PlainNextToken(const test::Gpt2Weights& w, const std::vector<int>& ids, MaskPattern pat, int win,
+                                   int glob, int blk) {
+  const test::Gpt2Sizes& s = w.sizes;
+  const int N = static_cast<int>(ids.size()), D = s.n_embd, H = s.n_head, dk = D / H, F = s.Inner();
+  Rows h(N, std::vector<double>(D));
+  for (int i = 0; i < N; ++i)
+    for (int j = 0; j < D; ++j) h[i][j] = static_cast<double>(w.Data("wte.weight")[ids[i] * D + j]) + w.Data("wpe.weight")[i * D + j];
+  for (int l = 0; l < s.n_layer; ++l) {
+    const std::string p = "h." + std::to_string(l) + ".";
+    const Rows a = LayerNormPlain(h, w.Data(p + "ln_1.weight"), w.Data(p + "ln_1.bias"), s.layer_norm_epsilon);
+    const Rows qkv = AffinePlain(a, w.Data(p + "attn.c_attn.weight"), w.Data(p + "attn.c_attn.bias"), D, 3 * D);
+    Rows concat(N, std::vector<double>(D, 0.0));
+    for (int hh = 0; hh < H; ++hh)
+      for (int i = 0; i < N; ++i) {
+        std::vector<double> z(N, 0.0);
+        double mx = -1e300;
+        for (int j = 0; j < N; ++j) {
+          if (!PlainAllows(pat, win, glob, blk, i, j)) continue;
+          double dot = 0;
+          for (int c = 0; c < dk; ++c) dot += qkv[i][hh * dk + c] * qkv[j][D + hh * dk + c];
+          z[j] = dot / std::sqrt(static_cast<double>(dk));
+          mx = std::max(mx, z[j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < N; ++j)
+          if (PlainAllows(pat, win, glob, blk, i, j)) sum += std::exp(z[j] - mx);
+        for (int j = 0; j < N; ++j) {
+          if (!PlainAllows(pat, win, glob, blk, i, j)) continue;
+          const double wt = std::exp(z[j] - mx) / sum;
+          for (int c = 0; c < dk; ++c) concat[i][hh * dk + c] += wt * qkv[j][2 * D + hh * dk + c];
+        }
+      }
+    const Rows attn = AffinePlain(concat, w.Data(p + "attn.c_proj.weight"), w.Data(p + "attn.c_proj.bias"), D, D);
+    for (int i = 0; i < N; ++i)
+      for (int j = 0; j < D; ++j) h[i][j] += attn[i][j];
+    const Rows m = LayerNormPlain(h, w.Data(p + "ln_2.weight"), w.Data(p + "ln_2.bias"), s.layer_norm_epsilon);
+    Rows hid = AffinePlain(m, w.Data(p + "mlp.c_fc.weight"), w.Data(p + "mlp.c_fc.bias"), D, F);
+    for (auto& row : hid)
+      for (double& x : row) x = 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
+    const Rows mlp = AffinePlain(hid, w.Data(p + "mlp.c_proj.weight"), w.Data(p + "mlp.c_proj.bias"), F, D);
+    for (int i = 0; i < N; ++i)
+      for (int j = 0; j < D; ++j) h[i][j] += mlp[i][j];
+  }
+  const Rows last = LayerNormPlain({h.back()}, w.Data("ln_f.weight"), w.Data("ln_f.bias"), s.layer_norm_epsilon);
+  std::vector<double> z(s.vocab_size);
+  for (int v = 0; v < s.vocab_size; ++v)
+    for (int j = 0; j < D; ++j) z[v] += last[0][j] * w.Data("wte.weight")[static_cast<long>(v) * D + j];
+  const double mx = *std::max_element(z.begin(), z.end());
+  double sum = 0;
+  for (double x : z) sum += std::exp(x - mx);
+  std::vector<double> p;
+  for (double x : z) p.push_back(std::exp(x - mx) / sum);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("sparse: with a loaded model, KL(p_full || p_sparse) and the top tokens match a plain forward pass",
+          "[lesson][sparse][gpt2]") {
+  char tmpl[] = "/tmp/attnviz-sparse-test-XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  test::Gpt2Sizes sz;  // 2 layers, 4 heads, d_model 32, the 296-token test vocabulary
+  sz.vocab_size = 296;
+  const test::Gpt2Weights w = test::RandomGpt2Weights(sz, 11);
+  const std::string data = std::string(ATTNVIZ_TEST_DATA_DIR) + "/gpt2/";
+  test::WriteGpt2Checkpoint(dir, w, test::ReadWhole(data + "tiny_vocab.json"), test::ReadWhole(data + "tiny_merges.txt"));
+  Request req;
+  req.model = dir;
+  req.text = "the cat sat on the mat, and then the dog sat on the rug";
+  req.d_model = 32;
+  req.heads = req.kv_heads = 4;
+  req.positional = Positional::Learned;
+  req.mask.window = 3;
+  req.mask.block = 4;
+  req.mask.globals = {1};
+  Engine engine;
+  SparseParams p;
+  p.top = 4;
+  const SparseLesson l = RunSparseLesson(engine, req, p);
+  REQUIRE(l.next_available);
+  REQUIRE(l.causal);  // the model's own mask, under every pattern
+  std::vector<int> ids;
+  for (const Token& t : l.full->tokens) ids.push_back(t.id);
+  const std::vector<double> full = PlainNextToken(w, ids, MaskPattern::Full, 3, 1, 4);
+  // Full attention's favourites, most likely first, with its probabilities.
+  std::vector<int> order(full.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return full[a] > full[b]; });
+  REQUIRE(l.full_top.size() == 4);
+  for (int k = 0; k < 4; ++k) {
+    CHECK(l.full_top[k].id == order[k]);
+    CHECK(l.full_top[k].p_full == Approx(full[order[k]]).margin(1e-5));
+  }
+  REQUIRE(l.patterns.size() == 3);
+  for (const SparsePattern& sp : l.patterns) {
+    INFO(sp.name);
+    const std::vector<double> q = PlainNextToken(w, ids, sp.mask.pattern, 3, 1, 4);
+    double kl = 0, tv = 0;
+    for (std::size_t v = 0; v < q.size(); ++v) kl += full[v] * std::log(full[v] / q[v]), tv += std::abs(full[v] - q[v]) / 2;
+    // The engine runs in float32 against double here: probabilities agree to
+    // ~1e-6, so the KL (a sum of such differences weighted by p) to ~1e-5; a
+    // pattern missing from a layer, or the wrong mask, changes it by 1e-2 or more.
+    CHECK(kl > 1e-4);  // every pattern drops keys of this 16-token sentence
+    CHECK(sp.kl == Approx(kl).epsilon(1e-3).margin(1e-5));
+    CHECK(sp.top_changed == Approx(tv).margin(1e-5));
+    REQUIRE(sp.top.size() == 4);
+    std::vector<int> qo(q.size());
+    std::iota(qo.begin(), qo.end(), 0);
+    std::sort(qo.begin(), qo.end(), [&](int a, int b) { return q[a] > q[b]; });
+    for (int k = 0; k < 4; ++k) {
+      CHECK(sp.top[k].id == qo[k]);
+      CHECK(sp.top[k].p_sparse == Approx(q[qo[k]]).margin(1e-5));
+      CHECK(sp.top[k].p_full == Approx(full[qo[k]]).margin(1e-5));
+      CHECK(sp.before[k].p_sparse == Approx(q[order[k]]).margin(1e-5));
+    }
+  }
+  // The JSON carries the same numbers.
+  const nlohmann::json j = ToJson(l);
+  CHECK(j["next_token"]["available"] == true);
+  CHECK(j["patterns"][1]["next_token"]["kl"].get<double>() == l.patterns[1].kl);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("sparse: the built-in model has no next-token distribution and says so", "[lesson][sparse]") {
+  Engine engine;
+  const SparseLesson l = RunSparseLesson(engine, Request{}, SparseParams{});
+  CHECK_FALSE(l.next_available);
+  CHECK(l.full_top.empty());
+  const nlohmann::json j = ToJson(l);
+  CHECK(j["next_token"]["available"] == false);
+  CHECK(j["next_token"]["note"].get<std::string>().find("loaded model") != std::string::npos);
 }

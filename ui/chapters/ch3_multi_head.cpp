@@ -1,7 +1,8 @@
 // Chapter 3: multi-head attention, and heads that compose.
 //
-// Sections: every head at once (the `heads` lesson's thumbnails and the arcs
-// of all heads overlaid), the split → attend → concat → W_o pipeline with the
+// Sections: every head at once (the model view: the `heads` lesson's pooled
+// thumbnails, layers x heads, beside the focused head or the arcs of all heads
+// of its layer overlaid), the split → attend → concat → W_o pipeline with the
 // selected token's rows (`attention-steps`), one head against several
 // (`heads` at one token), and the induction circuit (ch3/induction_view, shown
 // only when the model has a head whose role is `induction`).
@@ -18,8 +19,10 @@
 #include "core/lessons/attention_steps.h"
 #include "core/lessons/heads.h"
 #include "ui/chapters/attention_view.h"
+#include "ui/chapters/ch3/census_view.h"
 #include "ui/chapters/ch3/induction_view.h"
 #include "ui/chapters/chapters.h"
+#include "ui/chapters/lesson/lesson_view.h"
 #include "ui/chapters/lesson_view.h"
 #include "ui/segmented_control.h"
 #include "ui/widgets/arcs.h"
@@ -51,7 +54,7 @@ bool HasRole(const Trace& t, std::string_view role) {
 
 class MultiHeadChapter final : public Chapter {
  public:
-  explicit MultiHeadChapter(TextureService& t) : grid_(t), induction_(t) {}
+  explicit MultiHeadChapter(TextureService& t) : grid_(t), focus_panel_(t), induction_(t) {}
   int number() const override { return 3; }
   const char* title() const override { return "Multi-head attention"; }
   const char* subtitle() const override { return "Many heads, many relations, heads that compose"; }
@@ -59,10 +62,12 @@ class MultiHeadChapter final : public Chapter {
   void Draw(ChapterContext& ctx) override {
     DrawChapterIntro(ctx, number(), title(), kIntro);
     const bool induction = ctx.trace && InductionView::Available() && HasRole(*ctx.trace, "induction");
-    static const char* const kSections[] = {"1  All heads", "2  Split and concat", "3  One head or several", "4  Induction"};
-    const int count = induction ? 4 : 3;
-    if (section_ >= count) section_ = 0;
-    SectionTabs(ctx, "ch3.section", kSections, count, &section_);
+    // The census comes last, after the induction section when the model has one (ch3/census_view).
+    static const char* const kSections[] = {"1  All heads", "2  Split and concat", "3  One head or several", "4  Induction", "5  Census"};
+    static const char* const kSectionsNoInduction[] = {"1  All heads", "2  Split and concat", "3  One head or several", "4  Census"};
+    const int count = induction ? 5 : 4;
+    if (ctx.trace && section_ >= count) section_ = 0;  // (before the first trace, a restored section waits)
+    SectionTabs(ctx, "ch3.section", induction ? kSections : kSectionsNoInduction, count, &section_);
     if (!ctx.trace || ctx.trace->layers.empty() || ctx.trace->n() == 0) {
       DrawNoTrace(ctx);
       return;
@@ -74,26 +79,32 @@ class MultiHeadChapter final : public Chapter {
       case 0: DrawAllHeads(ctx); break;
       case 1: DrawPipeline(ctx); break;
       case 2: DrawOneOrSeveral(ctx); break;
-      default: induction_.Draw(ctx); break;
+      case 3: induction ? induction_.Draw(ctx) : census_.Draw(ctx); break;
+      default: census_.Draw(ctx); break;
     }
   }
 
   std::string SavedState() const override { return std::to_string(section_); }
   void RestoreState(std::string_view s) override {
-    if (s.size() == 1 && s[0] >= '0' && s[0] <= '3') section_ = s[0] - '0';
+    if (s.size() == 1 && s[0] >= '0' && s[0] <= '4') section_ = s[0] - '0';
   }
 
  private:
-  Computed<lessons::HeadsLesson> AskHeads(ChapterContext& ctx, bool summaries, int query) {
+  // `thumb`: texels a side of each thumbnail (the summaries only); the job's
+  // key names the pooling factor it gives, so resizing the window within one
+  // factor reuses the result.
+  Computed<lessons::HeadsLesson> AskHeads(ChapterContext& ctx, bool summaries, int query, int thumb = 4) {
     lessons::HeadsParams p;
     p.layer = ctx.ui.layer;
     p.query = query;
     p.summaries = summaries;
-    p.thumb = 48;
+    p.thumb = std::clamp(thumb, 4, 256);
     const Request req = ctx.request;
     Engine* engine = &ctx.compute->engine();
+    const int n = ctx.trace ? ctx.trace->n() : 0;
     const std::string key = std::string(summaries ? "heads-all:" : "heads-query:") + std::to_string(p.layer) + ":" +
-                            std::to_string(summaries ? -1 : query) + ":" + RequestKey(req);
+                            std::to_string(summaries ? -1 : query) + ":f" +
+                            std::to_string(summaries ? lessons::ThumbFactor(n, p.thumb) : 0) + ":" + RequestKey(req);
     return ctx.compute->Ask<lessons::HeadsLesson>(summaries ? "ch3/heads" : "ch3/heads-query", key,
                                                   [engine, req, p](const CancelToken& c) {
                                                     return std::make_shared<const lessons::HeadsLesson>(
@@ -101,104 +112,153 @@ class MultiHeadChapter final : public Chapter {
                                                   });
   }
 
-  // [SECTION] 1: every head at once
+  // [SECTION] 1: every head at once (the model view)
   void DrawAllHeads(ChapterContext& ctx) {
     const Trace& t = *ctx.trace;
     const float fs = ImGui::GetFontSize();
-    const Computed<lessons::HeadsLesson> r = AskHeads(ctx, true, -1);
-    LessonStatus(r, "every head's weights");
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float cap = 2.4f * ImGui::GetTextLineHeightWithSpacing();
-    // Few layers: the grid across the top, the arcs below. Many: side by side.
+    // Many layers, or a wide window: the grid on the left, the focused head on
+    // the right. Otherwise the grid across the top, the focused head below.
     const int layers = static_cast<int>(t.layers.size());
+    const int heads = static_cast<int>(t.layers[0].heads.size());
     const bool side = (layers > 2 || avail.x > 1.6f * avail.y) && avail.x > 44 * fs;
     const float grid_w = side ? std::floor(avail.x * 0.5f) : avail.x;
     const float body_h = std::max(10 * fs, avail.y - cap);
-    const float grid_h = side ? body_h - 2 * ImGui::GetTextLineHeightWithSpacing() : std::min(body_h * 0.5f, layers * 7.5f * fs);
+    const float grid_h = side ? body_h : std::min(body_h * 0.5f, layers * 7.5f * fs);
+    bool roles = false;
+    for (const LayerTrace& l : t.layers)
+      for (const HeadTrace& h : l.heads) roles = roles || !h.role.empty();
+    // Thumbnails at the cells' size in pixels: one texel per pixel at most.
+    const float fb = std::max(1.0f, ImGui::GetIO().DisplayFramebufferScale.x);
+    const float cell = HeadGrid::CellSize(layers, heads, roles, ImVec2(grid_w, grid_h));
+    const Computed<lessons::HeadsLesson> r = AskHeads(ctx, true, -1, static_cast<int>(cell * fb));
     ImGui::BeginGroup();
-    if (r.value && r.value->layers == static_cast<int>(t.layers.size()) && r.value->n > 0) {
+    LessonStatus(r, "every head's weights");
+    if (r.value && r.value->layers == layers && r.value->heads == heads && r.value->n == t.n()) {
       const lessons::HeadsLesson& l = *r.value;
       HeadGridData d;
       d.layers = l.layers;
       d.heads = l.heads;
       d.thumb = l.summary.empty() ? 0 : l.summary[0].thumb_rows;
       d.values = [&l](int layer, int head) { return l.summary[layer * l.heads + head].thumb.data(); };
-      d.label = [&l](int layer, int head) { return l.summary[layer * l.heads + head].role; };
+      d.valid = [&l](int layer, int head) { return l.summary[layer * l.heads + head].thumb_valid.data(); };
+      if (roles) d.label = [&l](int layer, int head) { return l.summary[layer * l.heads + head].role; };
       d.tooltip = [&l](int layer, int head) {
         const lessons::HeadSummary& s = l.summary[layer * l.heads + head];
-        char b[320];
+        char b[360];
         std::snprintf(b, sizeof b,
                       "Layer %d, head %d%s%s\nmean entropy %.2f nats, mean distance %.2f tokens\n"
-                      "on itself %.0f%%, on the previous token %.0f%%, on the first %.0f%%\nclick to focus",
+                      "on itself %.0f%%, on the previous token %.0f%%, on the first %.0f%%\n%s\nclick to focus",
                       layer + 1, head, s.role.empty() ? "" : ": ", s.role.c_str(), s.entropy, s.distance, 100 * s.self,
-                      100 * s.previous, 100 * s.first);
+                      100 * s.previous, 100 * s.first,
+                      s.thumb_factor > 1 ? ("each texel: the largest of " + std::to_string(s.thumb_factor) + " x " +
+                                            std::to_string(s.thumb_factor) + " weights")
+                                               .c_str()
+                                         : "every weight, one texel each");
         return std::string(b);
       };
       // One scale for every thumbnail, up to the strongest weight anywhere, so faint heads still show their shape.
       float top = 0.05f;
       for (const lessons::HeadSummary& hs : l.summary)
         for (float v : hs.thumb) top = std::max(top, v);
-      d.scale = {ParseColormap(ctx.ui.colormap).value_or(Colormap::Viridis), 0.0f, top};
+      const Colormap map = ParseColormap(ctx.ui.colormap).value_or(Colormap::Viridis);
+      d.scale = {map, 0.0f, top};
       d.generation = r.generation;
       d.focused_layer = ctx.ui.layer;
       d.focused_head = ctx.ui.focused_head;
       const HeadGridResult g = grid_.Draw("##grid", d, ImVec2(grid_w, grid_h));
       ctx.layout.Add("ch3.figure", g.min, g.max);
       if (g.clicked_head >= 0) ctx.ui.layer = g.clicked_layer, ctx.ui.focused_head = g.clicked_head;
-      const lessons::HeadSummary& f = l.summary[ctx.ui.layer * l.heads + ctx.ui.focused_head];
-      ImGui::Text("L%d H%d%s%s", ctx.ui.layer + 1, ctx.ui.focused_head, f.role.empty() ? "" : "  ", f.role.c_str());
-      FactBadge("entropy", Fmt("%.2f", f.entropy), true);
-      FactBadge("distance", Fmt("%.1f", f.distance), true);
-      FactBadge("previous", Fmt("%.0f%%", 100 * f.previous), true);
-      // The slide: every head's full matrix (core builds it when exported).
-      {
-        // Built only when exported, in the same frame (the trace is the shell's, alive until then).
-        ExportableHeatmap e;
-        e.title = "Every head of every layer";
-        e.slug = "model-view";
-        e.make_figure = [trace = ctx.trace]() { return Figure{MakeTraceHeadGrid(*trace, -1)}; };
-        ctx.OfferExport(std::move(e), ImGui::IsMouseHoveringRect(g.min, g.max));
-      }
+      // The slide: the same pooled thumbnails, a row of panels per layer.
+      ExportableHeatmap e;
+      e.title = "Every head of every layer";
+      e.slug = "model-view";
+      e.make_figure = [keep = r.value, map, top, sub = DescribeTraceConfig(t)]() {
+        return Figure{lessons::MakeModelViewFigure(keep, map, top, sub)};
+      };
+      ctx.OfferExport(std::move(e), ImGui::IsMouseHoveringRect(g.min, g.max));
     } else {
       ImGui::Dummy(ImVec2(grid_w, grid_h));
       ctx.layout.AddLastItem("ch3.figure");
     }
     ImGui::EndGroup();
     if (side) ImGui::SameLine(0, fs);
-    // The arcs of every head of the focused layer, overlaid in their colours.
-    const int li = ctx.ui.layer;
+    else ImGui::Spacing();
+    DrawFocused(ctx, r.value.get(), side ? body_h : std::max(12 * fs, ImGui::GetContentRegionAvail().y - cap));
+    LessonCaption("Rows are layers, columns heads; each thumbnail is one head's weights (queries down, keys across), "
+                  "max-pooled to the pixels it has, so a strong weight always shows. Hover for a head's statistics, "
+                  "click to focus it.");
+  }
+
+  // The focused head large (its weights), or the arcs of every head of its layer.
+  void DrawFocused(ChapterContext& ctx, const lessons::HeadsLesson* l, float height) {
+    const Trace& t = *ctx.trace;
+    const int li = ctx.ui.layer, hi = ctx.ui.focused_head;
     const LayerTrace& layer = t.layers[li];
-    names_.clear();
-    for (std::size_t h = 0; h < layer.heads.size(); ++h) {
-      std::string name = "H";  // (not "H" + to_string: GCC 12 warns -Wrestrict on it, a known false positive)
-      name += std::to_string(h);
-      if (!layer.heads[h].role.empty()) {
-        name += ' ';
-        name += layer.heads[h].role;
-      }
-      names_.push_back(std::move(name));
+    ImGui::BeginGroup();
+    const float w = ImGui::GetContentRegionAvail().x;
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("L%d H%d%s%s", li + 1, hi, layer.heads[hi].role.empty() ? "" : "  ", layer.heads[hi].role.c_str());
+    ctx.layout.AddLastItem("ch3.focused");
+    if (l && li < l->layers && hi < l->heads && static_cast<int>(l->summary.size()) == l->layers * l->heads) {
+      const lessons::HeadSummary& f = l->summary[li * l->heads + hi];
+      FactBadge("entropy", Fmt("%.2f", f.entropy), true);
+      FactBadge("distance", Fmt("%.1f", f.distance), true);
+      FactBadge("previous", Fmt("%.0f%%", 100 * f.previous), true);
     }
-    name_ptrs_.clear();
-    for (const std::string& s : names_) name_ptrs_.push_back(s.c_str());
-    ArcsData a;
-    a.tokens = t.tokens;
-    a.heads = static_cast<int>(layer.heads.size());
-    a.weights = [&t, li](int head, int token, bool column, float* out) {
-      if (column) t.WeightsColumn(li, head, token, out);
-      else t.MatrixRows(li, head, HeadMatrix::Weights, token, 1, out);
-    };
-    a.head_names = name_ptrs_;
-    a.selected_query = ctx.ui.selected_token;
-    a.highlight_token = ctx.ui.hovered_token;
-    a.show_head_chips = true;
-    const ImVec2 rest = ImGui::GetContentRegionAvail();
-    const ArcsResult ar = DrawAttentionArcs("##arcs", a, arcs_view_, ImVec2(rest.x, side ? body_h : std::max(12 * fs, rest.y - cap)));
-    ctx.layout.AddLastItem("ch3.arcs");
-    ctx.layout.AddLastItem("arcs");  // the name the shared views use (click tests)
-    if (ar.hovered_token >= 0) ctx.ReportHover(ar.hovered_token);
-    if (ar.clicked_token >= 0) ctx.ui.selected_token = ar.clicked_token == ctx.ui.selected_token ? -1 : ar.clicked_token;
-    LessonCaption("Each thumbnail is one head's weights (rows: queries, columns: keys), max-pooled past 48 tokens. "
-                  "Click one to focus it; the arcs overlay every head of its layer from the selected token.");
+    static const char* const kFocus[] = {"focused head", "arcs of its layer"};
+    SectionTabs(ctx, "ch3.focus", kFocus, 2, &focus_view_);
+    const float h = std::max(8 * ImGui::GetFontSize(), height - 2.2f * ImGui::GetFrameHeightWithSpacing());
+    if (focus_view_ == 0) {
+      // The head on screen: its whole matrix (cached by the trace).
+      held_ = t.Matrix(li, hi, HeadMatrix::Weights);
+      MatrixPanelData d;
+      d.title = "Layer " + std::to_string(li + 1) + " \xC2\xB7 head " + std::to_string(hi) +
+                (layer.heads[hi].role.empty() ? "" : " (" + layer.heads[hi].role + ")") + " \xC2\xB7 weights";
+      d.slug = "L" + std::to_string(li + 1) + "-H" + std::to_string(hi) + "-weights";
+      d.values = held_->data();
+      d.rows = d.cols = t.n();
+      d.allowed = t.mask.data();
+      d.row_tokens = d.col_tokens = t.tokens;
+      d.selected_row = ctx.ui.selected_token;
+      d.scale = {ParseColormap(ctx.ui.colormap).value_or(Colormap::Viridis), 0.0f, 1.0f};
+      d.generation = ctx.generation * 4096 + static_cast<std::uint64_t>(li) * 64 + hi;
+      // About square: a wide strip would flatten the rows into lines.
+      const HeatmapResult hr = focus_panel_.Draw(ctx, "##focused", d, ImVec2(std::min(w, h * 1.3f + 6 * ImGui::GetFontSize()), h));
+      ctx.layout.Add("ch3.focus-view", hr.plot_min, hr.plot_max);
+      if (hr.clicked_row >= 0) ctx.ui.selected_token = hr.clicked_row == ctx.ui.selected_token ? -1 : hr.clicked_row;
+    } else {
+      names_.clear();
+      for (std::size_t h2 = 0; h2 < layer.heads.size(); ++h2) {
+        std::string name = "H";  // (not "H" + to_string: GCC 12 warns -Wrestrict on it, a known false positive)
+        name += std::to_string(h2);
+        if (!layer.heads[h2].role.empty()) {
+          name += ' ';
+          name += layer.heads[h2].role;
+        }
+        names_.push_back(std::move(name));
+      }
+      name_ptrs_.clear();
+      for (const std::string& s : names_) name_ptrs_.push_back(s.c_str());
+      ArcsData a;
+      a.tokens = t.tokens;
+      a.heads = static_cast<int>(layer.heads.size());
+      a.weights = [&t, li](int head, int token, bool column, float* out) {
+        if (column) t.WeightsColumn(li, head, token, out);
+        else t.MatrixRows(li, head, HeadMatrix::Weights, token, 1, out);
+      };
+      a.head_names = name_ptrs_;
+      a.selected_query = ctx.ui.selected_token;
+      a.highlight_token = ctx.ui.hovered_token;
+      a.show_head_chips = true;
+      const ArcsResult ar = DrawAttentionArcs("##arcs", a, arcs_view_, ImVec2(w, h));
+      ctx.layout.AddLastItem("ch3.arcs");
+      ctx.layout.AddLastItem("arcs");  // the name the shared views use (click tests)
+      if (ar.hovered_token >= 0) ctx.ReportHover(ar.hovered_token);
+      if (ar.clicked_token >= 0) ctx.ui.selected_token = ar.clicked_token == ctx.ui.selected_token ? -1 : ar.clicked_token;
+    }
+    ImGui::EndGroup();
   }
 
   // [SECTION] 2: split, attend, concatenate, mix
@@ -315,10 +375,14 @@ class MultiHeadChapter final : public Chapter {
   }
 
   HeadGrid grid_;
+  MatrixPanel focus_panel_;
+  MatPtr held_;
+  int focus_view_ = 0;  // 0: the focused head's weights, 1: the arcs of its layer
   ArcsView arcs_view_;
   std::vector<std::string> names_;
   std::vector<const char*> name_ptrs_;
   InductionView induction_;
+  CensusView census_;
   int section_ = 0;
 };
 

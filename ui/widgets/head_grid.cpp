@@ -12,6 +12,16 @@ HeadGrid::~HeadGrid() {
   if (texture_) textures_->Destroy(texture_);
 }
 
+float HeadGrid::CellSize(int layers, int heads, bool labels, ImVec2 size) {
+  const float fs = ImGui::GetFontSize(), lh = ImGui::GetTextLineHeight();
+  const int L = std::max(1, layers), H = std::max(1, heads);
+  const float row_label_w = L > 1 ? ImGui::CalcTextSize("L00").x + 0.4f * fs : 0.0f;
+  const float gap = std::max(2.0f, 0.25f * fs);
+  const float label_h = labels ? lh : 0.0f, head_h = lh;
+  const float cell = std::min((size.x - row_label_w - gap * H) / H, (size.y - head_h - (label_h + gap) * L) / L);
+  return std::floor(std::clamp(cell, 0.8f * fs, 10.0f * fs));
+}
+
 HeadGridResult HeadGrid::Draw(const char* id, const HeadGridData& d, ImVec2 size) {
   HeadGridResult res;
   ImGui::PushID(id);
@@ -22,9 +32,7 @@ HeadGridResult HeadGrid::Draw(const char* id, const HeadGridData& d, ImVec2 size
   const float row_label_w = L > 1 ? ImGui::CalcTextSize("L00").x + 0.4f * fs : 0.0f;
   const float gap = std::max(2.0f, 0.25f * fs);
   const float label_h = labels ? lh : 0.0f, head_h = lh;
-  float cell = std::min((size.x - row_label_w - gap * H) / std::max(1, H),
-                        (size.y - head_h - (label_h + gap) * L) / std::max(1, L));
-  cell = std::floor(std::clamp(cell, 0.8f * fs, 10.0f * fs));
+  const float cell = CellSize(L, H, labels, size);
   res.cell = cell;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 total(row_label_w + H * (cell + gap), head_h + L * (cell + label_h + gap));
@@ -33,6 +41,8 @@ HeadGridResult HeadGrid::Draw(const char* id, const HeadGridData& d, ImVec2 size
   const bool clicked = ImGui::IsItemClicked(ImGuiMouseButton_Left);
   res.min = origin;
   res.max = ImVec2(origin.x + total.x, origin.y + total.y);
+  res.first_cell = ImVec2(origin.x + row_label_w, origin.y + head_h);
+  res.pitch = ImVec2(cell + gap, cell + label_h + gap);
   if (L == 0 || H == 0 || !d.values) {
     ImGui::PopID();
     return res;
@@ -52,9 +62,11 @@ HeadGridResult HeadGrid::Draw(const char* id, const HeadGridData& d, ImVec2 size
       for (int hd = 0; hd < H; ++hd) {
         const float* v = d.values(l, hd);
         if (!v) continue;
+        const std::uint8_t* ok = d.valid ? d.valid(l, hd) : nullptr;
         for (int r = 0; r < t; ++r)
           for (int c = 0; c < t; ++c) {
-            const Rgb8 col = ColormapColor(d.scale.map, v[r * t + c], d.scale.vmin, d.scale.vmax);
+            const Rgb8 col = ok && !ok[r * t + c] ? kMaskedCellColor
+                                                  : ColormapColor(d.scale.map, v[r * t + c], d.scale.vmin, d.scale.vmax);
             std::uint8_t* px = &rgba[(static_cast<std::size_t>(l * t + r) * w + hd * t + c) * 4];
             px[0] = col.r, px[1] = col.g, px[2] = col.b, px[3] = 255;
           }
@@ -89,6 +101,7 @@ HeadGridResult HeadGrid::Draw(const char* id, const HeadGridData& d, ImVec2 size
     for (int hd = 0; hd < H; ++hd) {
       const float x = origin.x + row_label_w + hd * (cell + gap);
       const ImVec2 a(x, y), b(x + cell, y + cell);
+      ++res.cells_drawn;
       if (texture_ && fits)
         dl->AddImage(texture_, a, b, ImVec2(static_cast<float>(hd) / H, static_cast<float>(l) / L),
                      ImVec2(static_cast<float>(hd + 1) / H, static_cast<float>(l + 1) / L));

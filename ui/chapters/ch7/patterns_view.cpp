@@ -17,6 +17,48 @@
 
 namespace attnviz::ui {
 
+// What each pattern does to the model's next-token prediction (loaded models),
+// or why there is nothing to show (the built-in model has no vocabulary).
+void PatternsView::DrawNextToken(ChapterContext& ctx, const lessons::SparseLesson& l, float w, float gap) {
+  if (!l.next_available) {
+    DrawCaption(ImGui::GetContentRegionAvail().x,
+                "The KL of the next-token distribution needs a loaded model (--model DIR, e.g. GPT-2): the built-in "
+                "model predicts no next token.");
+    ctx.layout.AddLastItem("sparse.next");
+    return;
+  }
+  ImGui::BeginGroup();
+  std::string full = "Full causal attention predicts";
+  for (std::size_t i = 0; i < l.full_top.size(); ++i) {
+    char b[96];
+    std::snprintf(b, sizeof b, "%s \xE2\x80\x9C%s\xE2\x80\x9D %.3g%%", i ? "," : "", l.full_top[i].text.c_str(),
+                  100 * l.full_top[i].p_full);
+    full += b;
+  }
+  ImGui::TextUnformatted(full.c_str());
+  for (int k = 0; k < 3; ++k) {
+    if (k) ImGui::SameLine(0, gap);
+    const lessons::SparsePattern& sp = l.patterns[k];
+    ImGui::BeginGroup();
+    ImGui::TextDisabled("under %s: its top tokens (full attention's p)", sp.name.c_str());
+    if (ImGui::BeginTable(("##next" + std::to_string(k)).c_str(), 3, ImGuiTableFlags_SizingStretchProp, ImVec2(w, 0))) {
+      for (const lessons::SparseNextToken& t : sp.top) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::Text("\xE2\x80\x9C%s\xE2\x80\x9D", t.text.c_str());
+        ImGui::TableNextColumn();
+        ImGui::Text("%.3g%%", 100 * t.p_sparse);
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("(%.3g%%)", 100 * t.p_full);
+      }
+      ImGui::EndTable();
+    }
+    ImGui::EndGroup();
+  }
+  ImGui::EndGroup();
+  ctx.layout.AddLastItem("sparse.next");
+}
+
 void PatternsView::Draw(ChapterContext& ctx) {
   if (!ctx.trace || !ctx.compute) {
     DrawNoTrace(ctx);
@@ -33,7 +75,18 @@ void PatternsView::Draw(ChapterContext& ctx) {
   ImGui::SliderInt("block b", &ctx.request.mask.block, 1, std::max(2, std::min(n, kMaxTokens)));
   RecordFrame(ctx, "sparse.block", "block b");
   ImGui::SameLine(0, fs);
-  ImGui::Checkbox("causal", &ctx.request.mask.causal);
+  // A model trained causal keeps its mask: every pattern is laid over it.
+  const bool model_causal = ctx.trace->config.mask.causal && !ctx.request.mask.causal;
+  if (model_causal) {
+    bool on = true;
+    ImGui::BeginDisabled();
+    ImGui::Checkbox("causal (the model's own)", &on);
+    ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+      ImGui::SetTooltip("%s was trained causal: each pattern is ANDed with its causal mask", ctx.trace->config.model.c_str());
+  } else {
+    ImGui::Checkbox("causal", &ctx.request.mask.causal);
+  }
   ctx.layout.AddLastItem("sparse.causal");
   ImGui::SameLine(0, fs);
   ImGui::SetNextItemWidth(7 * fs);
@@ -90,6 +143,11 @@ void PatternsView::Draw(ChapterContext& ctx) {
     std::snprintf(line, sizeof line, "kernel skipped %ld of %ld tiles · tile %d: %ld of %ld", sp.kernel.tiles_skipped,
                   sp.kernel.tiles_total, sp.tile, sp.tiles_skipped, sp.tiles_total);
     DrawCaption(w, "%s", line);
+    if (l->next_available) {
+      std::snprintf(line, sizeof line, "next token: KL(p_full ‖ p_sparse) = %.4f nats · %s of p moved", sp.kl,
+                    FormatShare(sp.top_changed).c_str());
+      DrawCaption(w, "%s", line);
+    }
     held_[k] = sp.trace->Matrix(l->layer, head, HeadMatrix::Weights);
     MatrixPanelData d;
     d.slug = "sparse-" + sp.name + std::string("-H") + std::to_string(head);
@@ -132,6 +190,7 @@ void PatternsView::Draw(ChapterContext& ctx) {
     ImGui::EndGroup();
   }
   ImGui::Spacing();
+  DrawNextToken(ctx, *l, w, gap);
   DrawCaption(avail.x,
               "The grid is the tiled reference's %d × %d tiles: a tile whose cells are all masked is never computed. "
               "The engine's kernel uses its own, cache-sized tiles (%ld of them for full attention over this layer's heads).",

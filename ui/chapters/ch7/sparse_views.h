@@ -18,6 +18,7 @@ class PatternsView {
   void Draw(ChapterContext& ctx);
 
  private:
+  void DrawNextToken(ChapterContext& ctx, const lessons::SparseLesson& l, float w, float gap);
   MatrixPanel panels_[3];
   MatPtr held_[3];
   std::vector<std::shared_ptr<const Mat>> diffs_;

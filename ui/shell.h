@@ -91,7 +91,8 @@ class Shell {
 
   // True while something on screen moves by itself (toasts fading) or a
   // chapter's computation is under way (its result appears when it lands).
-  bool Animating() const { return notes_.Animating() || compute_.Busy(); }
+  // Something on screen moves by itself (a toast fading in or out).
+  bool Animating() const { return notes_.Animating(); }
   // A chapter's computation is under way (screenshots wait for it).
   bool ComputeBusy() const { return compute_.Busy(); }
   // Blocks until the chapters' computations are done (tests).

@@ -22,11 +22,11 @@ bool InputThisFrame(const ImGuiIO& io) {
 
 }  // namespace
 
-void FramePacing::WaitForEvents(GLFWwindow* window, bool keep_drawing) {
+void FramePacing::WaitForEvents(GLFWwindow* window, bool keep_drawing, bool awaiting_results) {
   const bool keys_held = KeyReleasesHeld();
   ReleaseDeferredKeys(window);
   if (keep_drawing || keys_held || settle_frames_ > 0) glfwPollEvents();
-  else glfwWaitEventsTimeout(0.5);
+  else glfwWaitEventsTimeout(awaiting_results ? 1.0 / 30.0 : 0.5);
   if (settle_frames_ > 0) --settle_frames_;
 }
 

@@ -20,10 +20,12 @@ class FrameStats {
 
   // One frame swapped: its whole time, the UI part and the vertex count.
   void Add(double frame_ms, double ui_ms, int vertices);
-  // A trace reached the screen complete (its heatmap and every chapter job
-  // for it drawn) in a frame swapped at now_ms, for a request posted at
-  // posted_ms. The first one is also timed from start-up.
+  // A new trace was drawn (the view's heatmap with it) in a frame swapped at
+  // now_ms, for a request posted at posted_ms; and later, complete: every
+  // chapter job for it (thumbnails, lessons) done and drawn. The first trace
+  // is also timed from start-up.
   void AddTraceShown(double posted_ms, double now_ms);
+  void AddTraceComplete(double posted_ms, double now_ms);
   // One line on stdout: median and p95 of both, the longest frame, vertices,
   // first frame, first complete trace, request-to-screen times of the later
   // traces (edits), and the process's peak resident memory.
@@ -32,8 +34,9 @@ class FrameStats {
  private:
   double start_ms_, gl_ms_ = 0, fonts_ms_ = 0;
   double first_frame_ms_ = -1;  // start to the first frame swapped
-  double first_trace_ms_ = -1;  // start to the first frame showing a complete trace
-  std::vector<double> trace_ms_;  // request posted -> its trace on screen, for the traces after the first
+  double first_trace_ms_ = -1;     // start to the first frame showing a trace
+  double first_complete_ms_ = -1;  // start to the first frame showing it complete
+  std::vector<double> trace_ms_, complete_ms_;  // request posted -> on screen / complete, traces after the first
   std::vector<double> frame_ms_, ui_ms_;
   int last_vertices_ = 0, max_vertices_ = 0;
 };

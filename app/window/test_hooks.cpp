@@ -35,8 +35,9 @@ bool WriteTextFile(const std::string& path, const std::string& text) {
 }  // namespace
 
 TestHooks::TestHooks(const WindowOptions& opt) : opt_(opt) {
-  scripted_ = !opt.screenshot.empty() || opt.frames > 0 || opt.frame_stats || !opt.signal_screenshot.empty() ||
-              !opt.layout_dump.empty();
+  // --frame-stats alone is not scripted: it measures the window as a person
+  // uses it, paced as usual (with --frames N it measures flat-out frames).
+  scripted_ = !opt.screenshot.empty() || opt.frames > 0 || !opt.signal_screenshot.empty() || !opt.layout_dump.empty();
   std::signal(SIGUSR1, OnScreenshotSignal);
 }
 

@@ -174,18 +174,20 @@ int RunWindow(const std::vector<std::string>& args) {
   frame.busy = true;
   SettingsAutosave autosave(settings_path, loaded.settings, hooks.persist());
   FramePacing pacing;
-  unsigned long timed_generation = 0;  // the trace whose arrival on screen --frame-stats waits for (0: none)
+  // The trace whose arrival on screen, then completion, --frame-stats waits for (0: none).
+  unsigned long shown_generation = 0, complete_generation = 0;
   std::signal(SIGTERM, OnQuitSignal);
   std::signal(SIGINT, OnQuitSignal);
 
   // [SECTION] RunWindow: loop
   while (!glfwWindowShouldClose(window) && !g_quit.load()) {
-    pacing.WaitForEvents(window, hooks.scripted() || frame.busy || shell.Animating() || hooks.WantsFrames());
+    pacing.WaitForEvents(window, hooks.scripted() || shell.Animating() || hooks.WantsFrames(),
+                         /*awaiting_results=*/frame.busy || shell.ComputeBusy());
     const double t0 = NowMs();
     const unsigned long generation_before = frame.generation;
     const MatrixPrewarm prewarm{shell.ui().layer, shell.ui().focused_head, /*with_extras=*/true};
     if (feed.Sync(shell.request(), t0, &frame, prewarm)) hooks.RequestPosted();
-    if (frame.generation != generation_before && frame.trace) timed_generation = frame.generation;
+    if (frame.generation != generation_before && frame.trace) shown_generation = complete_generation = frame.generation;
     fonts.Follow(shell, ContentScale(window));
 
     const double t_ui = NowMs();
@@ -212,10 +214,15 @@ int RunWindow(const std::vector<std::string>& args) {
     glfwSwapBuffers(window);
 
     stats.Add(NowMs() - t0, ui_ms, draw_data->TotalVtxCount);
-    // Complete: the trace is the newest, and nothing drawn for it is still computing.
-    if (timed_generation != 0 && timed_generation == frame.generation && !frame.busy && !shell.ComputeBusy()) {
+    // Shown: this frame drew the newest trace (the view's heatmap with it).
+    // Complete: and nothing drawn for it is still computing.
+    if (shown_generation != 0 && shown_generation == frame.generation && !frame.busy) {
       stats.AddTraceShown(feed.posted_at(), NowMs());
-      timed_generation = 0;
+      shown_generation = 0;
+    }
+    if (complete_generation != 0 && complete_generation == frame.generation && !frame.busy && !shell.ComputeBusy()) {
+      stats.AddTraceComplete(feed.posted_at(), NowMs());
+      complete_generation = 0;
     }
     autosave.Poll(shell, t0);
   }

@@ -55,9 +55,16 @@ start() {
 stop() { kill -TERM "$pid"; wait "$pid" || true; }
 
 echo "== 1. edit at N = 4096, 8 heads (three words typed at the end)"
-start 4093
-sleep 3   # the thumbnails and the first trace settle
+# Where the sentence box is (a scripted run with --layout-dump), then the
+# window as a person runs it: --frame-stats alone keeps the usual frame pacing.
+start 4093 --screenshot "$out/first.png"
+wait "$pid" || true
 read -r sx sy _ < <(rect sentence)
+rm -f "$out/layout.json"
+"$bin" --size 1440x900 --chapter 0 --heads 8 --text-file "$out/text-4093.txt" --frame-stats > "$out/app-4093.log" 2>&1 &
+pid=$!
+sleep 5   # the first trace and the thumbnails settle
+xdotool search --name '^attnviz$' windowfocus --sync >/dev/null 2>&1 || true
 xdotool mousemove "$sx" "$sy" click 1
 xdotool key End
 for w in fox owl elk; do

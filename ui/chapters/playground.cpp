@@ -1,6 +1,7 @@
 // The Playground: the sentence's heatmaps and arcs for any layer and head with
 // every view control, for inspecting a model rather than following a lesson.
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "core/compute/compute_service.h"
 #include "core/figure/pool.h"
+#include "core/parallel/thread_pool.h"
 
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/chapters.h"
@@ -50,14 +52,22 @@ class HeadThumbnails {
         const int n = tr.n();
         const int f = PoolFactorFor(n, kThumbTexels);
         auto out = std::make_shared<PooledHeads>();
-        for (int h = 0; h < static_cast<int>(tr.layers[layer].heads.size()); ++h) {
-          c.ThrowIfCancelled();
-          const MatrixRowSource rows = [&tr, layer, h, &c](int row0, int count, float* dst) {
-            c.ThrowIfCancelled();
-            tr.MatrixRows(layer, h, HeadMatrix::Weights, row0, count, dst);
-          };
-          out->heads.push_back(PoolMatrix(rows, tr.mask.data(), n, n, f, f, PoolMode::Max));
-        }
+        const int heads = static_cast<int>(tr.layers[layer].heads.size());
+        out->heads.resize(heads);
+        // Heads in parallel on the shared pool; a cancelled head stops at its next block row.
+        std::atomic<bool> cancelled{false};
+        ParallelFor(heads, [&](int h) {
+          try {
+            const MatrixRowSource rows = [&tr, layer, h, &c](int row0, int count, float* dst) {
+              c.ThrowIfCancelled();
+              tr.MatrixRows(layer, h, HeadMatrix::Weights, row0, count, dst);
+            };
+            out->heads[h] = PoolMatrix(rows, tr.mask.data(), n, n, f, f, PoolMode::Max);
+          } catch (const Cancelled&) {
+            cancelled = true;
+          }
+        });
+        if (cancelled) throw Cancelled();
         return std::shared_ptr<const PooledHeads>(std::move(out));
       });
     }

@@ -199,7 +199,7 @@ void FlashView::Draw(ChapterContext& ctx) {
 
   char buf[160];
   FactBadge("tiled = naive", FormatEquality(l->max_abs_diff));
-  std::snprintf(buf, sizeof buf, "%s, skipped %ld of %ld tiles", FormatDifference(l->kernel_max_abs_diff).c_str(),
+  std::snprintf(buf, sizeof buf, "max |diff| %s, skipped %ld of %ld tiles", FormatEquality(l->kernel_max_abs_diff).c_str(),
                 l->kernel_work.tiles_skipped, l->kernel_work.tiles_total);
   FactBadge("engine's kernel", buf, true);
   std::snprintf(buf, sizeof buf, "%s weights vs %s state", FormatBytes(l->memory.weights_bytes_per_head).c_str(),

@@ -14,6 +14,7 @@
 #include <imgui.h>
 
 #include "core/engine.h"
+#include "tests/ui/headless-ui.h"
 #include "ui/settings.h"
 #include "ui/shell.h"
 #include "ui/texture_service.h"
@@ -24,67 +25,6 @@ using namespace attnviz::ui;
 
 namespace {
 
-class Headless {
- public:
-  Headless() {
-    ctx_ = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1440, 900);
-    io.DeltaTime = 1.0f / 60.0f;
-    for (int i = 0; i < ImGuiKey_COUNT; ++i) io.KeyMap[i] = i;
-    fonts_ = BuildFonts(io.Fonts, 17.0f);
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-    io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(1));
-    ApplyTheme(Theme::Dark, 1.0f);
-  }
-  ~Headless() { ImGui::DestroyContext(ctx_); }
-  const Fonts& fonts() const { return fonts_; }
-  void Frame(Shell& shell, const ShellFrame& f) {
-    ImGui::NewFrame();
-    shell.Draw(f);
-    ImGui::Render();
-  }
-  // Frames until the chapter's off-thread lessons have arrived and been drawn.
-  void Settle(Shell& shell, const ShellFrame& f) {
-    for (int i = 0; i < 4; ++i) {
-      Frame(shell, f);
-      shell.WaitForCompute();
-    }
-    Frame(shell, f);
-  }
-  void Click(Shell& shell, const ShellFrame& f, ImVec2 at) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = at;
-    Frame(shell, f);
-    io.MouseDown[0] = true;
-    Frame(shell, f);
-    io.MouseDown[0] = false;
-    Frame(shell, f);
-    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-    Frame(shell, f);
-  }
-
- private:
-  ImGuiContext* ctx_ = nullptr;
-  Fonts fonts_;
-};
-
-ShellKeys Keys() {
-  ShellKeys k;
-  for (int d = 0; d <= 9; ++d) k.digit[d] = 100 + d;
-  k.e = 110, k.f11 = 111, k.equal = 112, k.minus = 113;
-  return k;
-}
-
-std::string Fact(const Shell& shell, const std::string& key) {
-  for (const auto& [k, v] : shell.layout().facts)
-    if (k == key) return v;
-  return "(missing)";
-}
-
 // "%.4f" with a typographic minus: how the chapter writes a number, written again here.
 std::string Four(float v) {
   char b[32];
@@ -93,12 +33,10 @@ std::string Four(float v) {
   return s[0] == '-' ? "\xE2\x88\x92" + s.substr(1) : s;
 }
 
-ImVec2 Center(const LayoutRect& r) { return ImVec2((r.min.x + r.max.x) * 0.5f, (r.min.y + r.max.y) * 0.5f); }
-
 }  // namespace
 
 TEST_CASE("chapter 2: the numbers on screen are the trace's weights, scores and logits", "[chapters][wiring]") {
-  Headless ui;
+  HeadlessUi ui;
   NullTextureService textures;
   Settings s;
   s.request.text = "The cat sat on the mat because it was tired.";
@@ -107,7 +45,7 @@ TEST_CASE("chapter 2: the numbers on screen are the trace's weights, scores and 
   s.ui.chapter = 2;
   s.ui.selected_token = 6;
   s.ui.focused_head = 3;
-  Shell shell(textures, s, Keys());
+  Shell shell(textures, s, TestKeys());
   shell.SetFonts(ui.fonts());
   ShellFrame f;
   f.trace = RunTrace(s.request);
@@ -145,14 +83,14 @@ TEST_CASE("chapter 2: the numbers on screen are the trace's weights, scores and 
 
 TEST_CASE("chapters 1-4: every section draws its figure at N = 1,024, and a click on a tab switches it",
           "[chapters][sections]") {
-  Headless ui;
+  HeadlessUi ui;
   NullTextureService textures;
   Settings s;
   std::string text;
   while (text.size() < 4200) text += "the cat sat on the mat . ";
   s.request.text = text;
   s.ui.selected_token = 500;
-  Shell shell(textures, s, Keys());
+  Shell shell(textures, s, TestKeys());
   shell.SetFonts(ui.fonts());
   ShellFrame f;
   f.trace = RunTrace(s.request);

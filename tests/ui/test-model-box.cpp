@@ -16,6 +16,7 @@
 
 #include "core/engine.h"
 #include "tests/support/gpt2_checkpoint_writer.h"
+#include "tests/ui/headless-ui.h"
 #include "ui/settings.h"
 #include "ui/shell.h"
 #include "ui/texture_service.h"
@@ -27,63 +28,6 @@ using namespace attnviz::test;
 namespace fs = std::filesystem;
 
 namespace {
-
-class HeadlessUi {
- public:
-  HeadlessUi() {
-    ctx_ = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1440, 900);
-    io.DeltaTime = 1.0f / 60.0f;
-    for (int i = 0; i < ImGuiKey_COUNT; ++i) io.KeyMap[i] = i;
-    fonts_ = BuildFonts(io.Fonts, 17.0f);
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-    io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(1));
-    ApplyTheme(Theme::Dark, 1.0f);
-  }
-  ~HeadlessUi() { ImGui::DestroyContext(ctx_); }
-  const Fonts& fonts() const { return fonts_; }
-  void Frame(Shell& shell, const ShellFrame& f) {
-    ImGui::NewFrame();
-    shell.Draw(f);
-    ImGui::Render();
-  }
-  void Click(Shell& shell, const ShellFrame& f, ImVec2 at) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = at;
-    Frame(shell, f);
-    io.MouseDown[0] = true;
-    Frame(shell, f);
-    io.MouseDown[0] = false;
-    Frame(shell, f);
-  }
-  void Key(Shell& shell, const ShellFrame& f, int key) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeysDown[key] = true;
-    Frame(shell, f);
-    io.KeysDown[key] = false;
-    Frame(shell, f);
-  }
-
- private:
-  ImGuiContext* ctx_ = nullptr;
-  Fonts fonts_;
-};
-
-ShellKeys TestKeys() {
-  ShellKeys k;
-  for (int d = 0; d <= 9; ++d) k.digit[d] = 100 + d;
-  k.e = 110;
-  k.f11 = 111;
-  k.equal = 112;
-  k.minus = 113;
-  return k;
-}
-
-ImVec2 Center(const LayoutRect& r) { return ImVec2((r.min.x + r.max.x) * 0.5f, (r.min.y + r.max.y) * 0.5f); }
 
 // A fresh folder under the temp directory, removed at the end of the test.
 struct TempDir {

@@ -25,6 +25,7 @@
 #include "core/attention/head.h"
 #include "core/engine.h"
 #include "core/figure/colormap.h"
+#include "tests/ui/headless-ui.h"
 #include "ui/chapters/ch2/steps_view.h"
 #include "ui/settings.h"
 #include "ui/shell.h"
@@ -36,88 +37,12 @@ using namespace attnviz::ui;
 
 namespace {
 
-// Key indices this test's "backend" uses: ImGuiKey_* map to themselves, the
-// keys ImGui 1.86 has no enum for sit at 100+.
-constexpr int kDigit0 = 100;
-constexpr int kKeyE = 110;
-constexpr int kKeyF11 = 111;
-
-ShellKeys TestKeys() {
-  ShellKeys k;
-  for (int d = 0; d <= 9; ++d) k.digit[d] = kDigit0 + d;
-  k.e = kKeyE;
-  k.f11 = kKeyF11;
-  k.equal = 112;
-  k.minus = 113;
-  return k;
-}
-
-class HeadlessUi {
- public:
-  HeadlessUi() {
-    ctx_ = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1440, 900);
-    io.DeltaTime = 1.0f / 60.0f;
-    for (int i = 0; i < ImGuiKey_COUNT; ++i) io.KeyMap[i] = i;
-    fonts_ = BuildFonts(io.Fonts, 17.0f);
-    unsigned char* px = nullptr;
-    int w = 0, h = 0;
-    io.Fonts->GetTexDataAsRGBA32(&px, &w, &h);
-    io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(1));
-    ApplyTheme(Theme::Dark, 1.0f);
-  }
-  ~HeadlessUi() { ImGui::DestroyContext(ctx_); }
-
-  const Fonts& fonts() const { return fonts_; }
-
-  // One frame; returns the vertex count ImGui produced.
-  int Frame(Shell& shell, const ShellFrame& f) {
-    ImGui::NewFrame();
-    shell.Draw(f);
-    ImGui::Render();
-    return ImGui::GetDrawData()->TotalVtxCount;
-  }
-  // Presses a key for one frame and releases it the next.
-  void Key(Shell& shell, const ShellFrame& f, int key, bool ctrl = false, bool shift = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.KeyCtrl = ctrl;
-    io.KeyShift = shift;
-    io.KeysDown[key] = true;
-    Frame(shell, f);
-    io.KeysDown[key] = false;
-    io.KeyCtrl = io.KeyShift = false;
-    Frame(shell, f);
-  }
-  // A real click: move, press for a frame, release for a frame.
-  void Click(Shell& shell, const ShellFrame& f, ImVec2 at, bool ctrl = false) {
-    ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = at;
-    Frame(shell, f);
-    io.KeyCtrl = ctrl;
-    io.MouseDown[0] = true;
-    Frame(shell, f);
-    io.MouseDown[0] = false;
-    Frame(shell, f);
-    io.KeyCtrl = false;
-    io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-    Frame(shell, f);
-  }
-
- private:
-  ImGuiContext* ctx_ = nullptr;
-  Fonts fonts_;
-};
-
 ShellFrame FrameFor(const Request& r) {
   ShellFrame f;
   f.trace = RunTrace(r);
   f.generation = 1;
   return f;
 }
-
-ImVec2 Center(const LayoutRect& r) { return ImVec2((r.min.x + r.max.x) * 0.5f, (r.min.y + r.max.y) * 0.5f); }
 
 // Keeps every texture's pixels, so a test can look at what a heatmap uploaded.
 class RecordingTextureService final : public TextureService {

@@ -17,6 +17,7 @@
 #include "core/lessons/sparse_cost.h"
 #include "tests/unit/head-matrices.h"
 #include "tests/support/gpt2_checkpoint_writer.h"
+#include "tests/support/gpt2_reference.h"
 #include "tests/unit/lesson-json.h"
 #include "tests/unit/process.h"
 
@@ -142,37 +143,6 @@ TEST_CASE("sparse and sparse-cost: attnviz lesson prints core's numbers", "[less
 
 namespace {
 
-using Rows = std::vector<std::vector<double>>;
-
-Rows LayerNormPlain(const Rows& x, const float* g, const float* b, double eps) {
-  Rows out = x;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const std::size_t d = x[i].size();
-    double mean = 0, var = 0;
-    for (double v : x[i]) mean += v;
-    mean /= d;
-    for (double v : x[i]) var += (v - mean) * (v - mean);
-    var /= d;
-    for (std::size_t j = 0; j < d; ++j) out[i][j] = (x[i][j] - mean) / std::sqrt(var + eps) * g[j] + b[j];
-  }
-  return out;
-}
-
-Rows AffinePlain(const Rows& x, const float* W, const float* b, int in, int out) {
-  Rows y(x.size(), std::vector<double>(out));
-  for (std::size_t i = 0; i < x.size(); ++i)
-    for (int o = 0; o < out; ++o) {
-      double s = b[o];
-      for (int k = 0; k < in; ++k) s += x[i][k] * static_cast<double>(W[static_cast<long>(k) * out + o]);
-      y[i][o] = s;
-    }
-  return y;
-}
-
-// Which keys a query may read: causal (the model's own) AND the pattern, the
-// rules written out here again (Mistral's causal window of w, Longformer's
-// globals that read and are read by all, the Sparse Transformer's fixed blocks
-// with the last position of each block as its summary).
 bool PlainAllows(MaskPattern p, int w, int g, int b, int i, int j) {
   if (j > i) return false;
   switch (p) {
@@ -184,61 +154,11 @@ bool PlainAllows(MaskPattern p, int w, int g, int b, int i, int j) {
   return false;
 }
 
-// GPT-2's forward pass in double with plain loops under a mask; the
-// probabilities of the token after the last one (V).
+// GPT-2's forward pass in double with plain loops (tests/support/gpt2_reference.h)
+// under a mask; the probabilities of the token after the last one (V).
 std::vector<double> PlainNextToken(const test::Gpt2Weights& w, const std::vector<int>& ids, MaskPattern pat, int win,
                                    int glob, int blk) {
-  const test::Gpt2Sizes& s = w.sizes;
-  const int N = static_cast<int>(ids.size()), D = s.n_embd, H = s.n_head, dk = D / H, F = s.Inner();
-  Rows h(N, std::vector<double>(D));
-  for (int i = 0; i < N; ++i)
-    for (int j = 0; j < D; ++j) h[i][j] = static_cast<double>(w.Data("wte.weight")[ids[i] * D + j]) + w.Data("wpe.weight")[i * D + j];
-  for (int l = 0; l < s.n_layer; ++l) {
-    const std::string p = "h." + std::to_string(l) + ".";
-    const Rows a = LayerNormPlain(h, w.Data(p + "ln_1.weight"), w.Data(p + "ln_1.bias"), s.layer_norm_epsilon);
-    const Rows qkv = AffinePlain(a, w.Data(p + "attn.c_attn.weight"), w.Data(p + "attn.c_attn.bias"), D, 3 * D);
-    Rows concat(N, std::vector<double>(D, 0.0));
-    for (int hh = 0; hh < H; ++hh)
-      for (int i = 0; i < N; ++i) {
-        std::vector<double> z(N, 0.0);
-        double mx = -1e300;
-        for (int j = 0; j < N; ++j) {
-          if (!PlainAllows(pat, win, glob, blk, i, j)) continue;
-          double dot = 0;
-          for (int c = 0; c < dk; ++c) dot += qkv[i][hh * dk + c] * qkv[j][D + hh * dk + c];
-          z[j] = dot / std::sqrt(static_cast<double>(dk));
-          mx = std::max(mx, z[j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < N; ++j)
-          if (PlainAllows(pat, win, glob, blk, i, j)) sum += std::exp(z[j] - mx);
-        for (int j = 0; j < N; ++j) {
-          if (!PlainAllows(pat, win, glob, blk, i, j)) continue;
-          const double wt = std::exp(z[j] - mx) / sum;
-          for (int c = 0; c < dk; ++c) concat[i][hh * dk + c] += wt * qkv[j][2 * D + hh * dk + c];
-        }
-      }
-    const Rows attn = AffinePlain(concat, w.Data(p + "attn.c_proj.weight"), w.Data(p + "attn.c_proj.bias"), D, D);
-    for (int i = 0; i < N; ++i)
-      for (int j = 0; j < D; ++j) h[i][j] += attn[i][j];
-    const Rows m = LayerNormPlain(h, w.Data(p + "ln_2.weight"), w.Data(p + "ln_2.bias"), s.layer_norm_epsilon);
-    Rows hid = AffinePlain(m, w.Data(p + "mlp.c_fc.weight"), w.Data(p + "mlp.c_fc.bias"), D, F);
-    for (auto& row : hid)
-      for (double& x : row) x = 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / M_PI) * (x + 0.044715 * x * x * x)));
-    const Rows mlp = AffinePlain(hid, w.Data(p + "mlp.c_proj.weight"), w.Data(p + "mlp.c_proj.bias"), F, D);
-    for (int i = 0; i < N; ++i)
-      for (int j = 0; j < D; ++j) h[i][j] += mlp[i][j];
-  }
-  const Rows last = LayerNormPlain({h.back()}, w.Data("ln_f.weight"), w.Data("ln_f.bias"), s.layer_norm_epsilon);
-  std::vector<double> z(s.vocab_size);
-  for (int v = 0; v < s.vocab_size; ++v)
-    for (int j = 0; j < D; ++j) z[v] += last[0][j] * w.Data("wte.weight")[static_cast<long>(v) * D + j];
-  const double mx = *std::max_element(z.begin(), z.end());
-  double sum = 0;
-  for (double x : z) sum += std::exp(x - mx);
-  std::vector<double> p;
-  for (double x : z) p.push_back(std::exp(x - mx) / sum);
-  return p;
+  return test::ReferenceForward(w, ids, [&](int i, int j) { return PlainAllows(pat, win, glob, blk, i, j); }).probs;
 }
 
 }  // namespace

@@ -133,13 +133,15 @@ int RunLessonCommand(const std::vector<std::string>& args) {
   try {
     // A checkpoint's shape fills in what was not typed (d_model, heads, learned
     // positions, causal), as for attnviz trace.
+    // The engine's cached source (keyed by the checkpoint's path) serves the
+    // fit, the layer check and the lesson: the checkpoint is read once.
+    Engine engine;
     if (IsCheckpointModel(largs.request.model)) {
       TraceOptions fit;
       fit.request = largs.request;
-      FitRequestToModel(MakeWeightSource(fit.request)->Shape(), &fit);
+      FitRequestToModel(engine.Source(fit.request)->Shape(), &fit);
       largs.request = fit.request;
     }
-    Engine engine;
     // --layer is checked against the model here, once, with the same words as attnviz trace.
     if (largs.layer >= 0) {
       const int layers = engine.Source(largs.request)->Shape().layers;

@@ -779,22 +779,29 @@ void ParseModel(const Reader& r, const Json& model, HfTokenizer::Impl* t) {
     t->byte_ids[b] = it == t->vocab.end() ? -1 : it->second;
   }
 
-  // Merges: "left right" strings (split at the first space) or [left, right]
-  // pairs (tokenizers >= 0.20, which allows spaces inside tokens). Both halves
-  // and the merged token must be in the vocabulary, as the library requires
-  // (models/bpe/model.rs, MergeTokenOutOfVocabulary); the rank is the position.
+  // Merges: "left right" strings or [left, right] pairs (tokenizers >= 0.20,
+  // which allows spaces inside tokens). A string must split at ' ' into
+  // exactly two parts, and "#version" lines are skipped, as the library's
+  // convert_merges_to_hashmap does; the rank is the position among the rest.
+  // Both halves and the merged token must be in the vocabulary, as the library
+  // requires (models/bpe/model.rs, MergeTokenOutOfVocabulary).
   const Json& merges = r.Need(model, "merges", where);
   if (!merges.is_array()) r.Fail("model.merges", "is not an array");
   t->merges.Reserve(merges.size());
   const std::size_t prefix_len = t->prefix ? t->prefix->size() : 0;
+  int rank = 0;
   for (std::size_t i = 0; i < merges.size(); ++i) {
     const Json& m = merges[i];
     const std::string at = "model.merges[" + std::to_string(i) + "]";
     std::string a, b;
     if (m.is_string()) {
       const std::string& line = m.get_ref<const std::string&>();
+      if (line.rfind("#version", 0) == 0) continue;
       const std::size_t sp = line.find(' ');
-      if (sp == std::string::npos) r.Fail(at, Quote(line) + " is not two tokens separated by a space");
+      if (sp == std::string::npos || line.find(' ', sp + 1) != std::string::npos) {
+        r.Fail(at, Quote(line) + " is not two tokens separated by one space (a token with a space needs the "
+                                 "[left, right] form)");
+      }
       a = line.substr(0, sp);
       b = line.substr(sp + 1);
     } else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string()) {
@@ -811,7 +818,7 @@ void ParseModel(const Reader& r, const Json& model, HfTokenizer::Impl* t) {
     const std::string merged = a + b.substr(prefix_len);
     const auto im = t->vocab.find(merged);
     if (im == t->vocab.end()) r.Fail(at, "gives " + Quote(merged) + ", which is not in model.vocab");
-    t->merges.Set(ia->second, ib->second, {static_cast<int>(i), im->second});
+    t->merges.Set(ia->second, ib->second, {rank++, im->second});
   }
 }
 
@@ -819,11 +826,12 @@ void ParseAddedTokens(const Reader& r, const Json& root, HfTokenizer::Impl* t) {
   const Json* list = r.Find(root, "added_tokens");
   if (!list || list->is_null()) return;
   if (!list->is_array()) r.Fail("added_tokens", "is not an array");
+  int max_added = -1;
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string where = "added_tokens[" + std::to_string(i) + "]";
     const Json& e = r.Object((*list)[i], where);
     AddedToken a;
-    a.id = r.Id(r.Need(e, "id", where), where + ".id");
+    (void)r.Id(r.Need(e, "id", where), where + ".id");
     a.content = r.String(e, "content", where);
     a.single_word = r.Bool(e, "single_word", false, where);
     a.lstrip = r.Bool(e, "lstrip", false, where);
@@ -831,14 +839,22 @@ void ParseAddedTokens(const Reader& r, const Json& root, HfTokenizer::Impl* t) {
     a.special = r.Bool(e, "special", false, where);
     a.normalized = r.Bool(e, "normalized", !a.special, where);
     if (a.content.empty()) r.Fail(where + ".content", "is empty");
-    const auto [it, fresh] = t->added_by_content.emplace(a.content, a.id);
-    if (!fresh && it->second != a.id) {
-      r.Fail(where, "repeats the content " + Quote(a.content) + " with another id");
+    // The id is the library's, not the file's: AddedVocabulary::add_tokens
+    // keeps the id of a content the model's vocabulary (or an earlier added
+    // token) has, and gives a new one the next id after the model's
+    // vocabulary (its entry count) or after the largest added id. The file's
+    // "id" only draws a warning there; in every real file the two agree.
+    if (const auto v = t->vocab.find(a.content); v != t->vocab.end()) {
+      a.id = v->second;
+    } else if (const auto prev = t->added_by_content.find(a.content); prev != t->added_by_content.end()) {
+      a.id = prev->second;
+    } else {
+      const int model_size = static_cast<int>(t->vocab.size());
+      a.id = max_added < 0 || max_added < model_size ? model_size : max_added + 1;
+      if (a.id > kMaxTokenId) r.Fail(where, "would get id " + std::to_string(a.id) + ", past the largest id attnviz accepts");
     }
-    if (const auto v = t->vocab.find(a.content); v != t->vocab.end() && v->second != a.id) {
-      r.Fail(where, "gives " + Quote(a.content) + " id " + std::to_string(a.id) + ", but model.vocab gives it " +
-                        std::to_string(v->second));
-    }
+    max_added = std::max(max_added, a.id);
+    t->added_by_content.emplace(a.content, a.id);
     t->added.push_back(std::move(a));
   }
 }

@@ -761,7 +761,10 @@ void ParseModel(const Reader& r, const Json& model, HfTokenizer::Impl* t) {
   std::unordered_map<int, std::string> by_id;
   by_id.reserve(vocab.size());
   for (const auto& [tok, idv] : vocab.items()) {
-    const int id = r.Id(idv, "model.vocab[" + Quote(tok) + "]");
+    // (the message's path is built only when needed: 128,000 entries)
+    const int id = idv.is_number_unsigned() && idv.get<unsigned long long>() <= static_cast<unsigned long long>(kMaxTokenId)
+                       ? static_cast<int>(idv.get<unsigned long long>())
+                       : r.Id(idv, "model.vocab[" + Quote(tok) + "]");
     const auto [it, fresh] = by_id.emplace(id, tok);
     if (!fresh) r.Fail("model.vocab", "gives id " + std::to_string(id) + " to both " + Quote(it->second) + " and " + Quote(tok));
     t->vocab.emplace(tok, id);
@@ -792,14 +795,14 @@ void ParseModel(const Reader& r, const Json& model, HfTokenizer::Impl* t) {
   int rank = 0;
   for (std::size_t i = 0; i < merges.size(); ++i) {
     const Json& m = merges[i];
-    const std::string at = "model.merges[" + std::to_string(i) + "]";
+    auto at = [i] { return "model.merges[" + std::to_string(i) + "]"; };
     std::string a, b;
     if (m.is_string()) {
       const std::string& line = m.get_ref<const std::string&>();
       if (line.rfind("#version", 0) == 0) continue;
       const std::size_t sp = line.find(' ');
       if (sp == std::string::npos || line.find(' ', sp + 1) != std::string::npos) {
-        r.Fail(at, Quote(line) + " is not two tokens separated by one space (a token with a space needs the "
+        r.Fail(at(), Quote(line) + " is not two tokens separated by one space (a token with a space needs the "
                                  "[left, right] form)");
       }
       a = line.substr(0, sp);
@@ -808,16 +811,16 @@ void ParseModel(const Reader& r, const Json& model, HfTokenizer::Impl* t) {
       a = m[0].get<std::string>();
       b = m[1].get<std::string>();
     } else {
-      r.Fail(at, "is neither a \"left right\" string nor a [left, right] pair of strings");
+      r.Fail(at(), "is neither a \"left right\" string nor a [left, right] pair of strings");
     }
     const auto ia = t->vocab.find(a);
-    if (ia == t->vocab.end()) r.Fail(at, "merges " + Quote(a) + ", which is not in model.vocab");
+    if (ia == t->vocab.end()) r.Fail(at(), "merges " + Quote(a) + ", which is not in model.vocab");
     const auto ib = t->vocab.find(b);
-    if (ib == t->vocab.end()) r.Fail(at, "merges " + Quote(b) + ", which is not in model.vocab");
-    if (prefix_len > b.size()) r.Fail(at, "right half " + Quote(b) + " is shorter than continuing_subword_prefix");
+    if (ib == t->vocab.end()) r.Fail(at(), "merges " + Quote(b) + ", which is not in model.vocab");
+    if (prefix_len > b.size()) r.Fail(at(), "right half " + Quote(b) + " is shorter than continuing_subword_prefix");
     const std::string merged = a + b.substr(prefix_len);
     const auto im = t->vocab.find(merged);
-    if (im == t->vocab.end()) r.Fail(at, "gives " + Quote(merged) + ", which is not in model.vocab");
+    if (im == t->vocab.end()) r.Fail(at(), "gives " + Quote(merged) + ", which is not in model.vocab");
     t->merges.Set(ia->second, ib->second, {rank++, im->second});
   }
 }

@@ -16,13 +16,17 @@
 //    stated next to its check.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "core/limits.h"
+#include "core/model/model_locator.h"
 #include "core/text/code_point_regex.h"
 #include "core/text/hf_tokenizer.h"
 #include "core/text/token_label.h"
@@ -327,6 +331,47 @@ TEST_CASE("tokenizer.json: NFC makes composed and decomposed text one", "[hf-tok
   REQUIRE(decomposed.size() == 1);  // "caf" + "é" merge into one token
   CHECK(decomposed[0].text == "caf\u00e9");
   CHECK(decomposed[0].end == 6);  // the span is the original bytes, "e" + U+0301 included
+}
+
+TEST_CASE("tokenizer.json: chips of normalized text read as its characters", "[hf-tokenizer][token-label]") {
+  // "s" + U+0323 + U+0307 is NFC's U+1E69 (3 UTF-8 bytes) that tiny_nfc's
+  // vocabulary has only as bytes: three tokens, all from the same 5 input
+  // bytes, grouped on their own bytes into the character they make.
+  const std::string text = "s\u0323\u0307";
+  const std::vector<Token> t = Tiny("tiny_nfc").Tokenize(text);
+  REQUIRE(t.size() == 3);
+  CHECK(t[0].start == 0);
+  CHECK(t[2].end == 5);
+  const std::vector<TokenLabel> l = LabelTokens(t, text);
+  CHECK(l[0].text == "\u27E8E1\u27E9");
+  CHECK(l[1].partial);
+  CHECK(DescribeTokenGroup(l[2]) == "3 tokens make \u1E69");
+}
+
+TEST_CASE("tokenizer.json: what tokenizer a directory has", "[hf-tokenizer][locator]") {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("attnviz-tok-" + std::to_string(::getpid()));
+  fs::create_directories(root / "llama");
+  fs::create_directories(root / "bert");
+  fs::create_directories(root / "gpt2");
+  fs::create_directories(root / "none");
+  fs::copy_file(DataPath("tiny_byte_level.json"), root / "llama" / "tokenizer.json", fs::copy_options::overwrite_existing);
+  fs::copy_file(DataPath("refused_wordpiece.json"), root / "bert" / "tokenizer.json", fs::copy_options::overwrite_existing);
+  std::ofstream(root / "gpt2" / "vocab.json") << "{}";
+  std::ofstream(root / "gpt2" / "merges.txt") << "";
+  const DirectoryTokenizer llama = InspectDirectoryTokenizer((root / "llama").string());
+  CHECK(llama.files == DirectoryTokenizer::Files::kTokenizerJson);
+  CHECK(llama.supported);
+  CHECK(llama.description == "byte-level BPE (tokenizer.json)");
+  const DirectoryTokenizer bert = InspectDirectoryTokenizer((root / "bert").string());
+  CHECK_FALSE(bert.supported);
+  CHECK(bert.description == (root / "bert" / "tokenizer.json").string() +
+                                ": model type WordPiece (BERT-style) is not supported");
+  CHECK(InspectDirectoryTokenizer((root / "gpt2").string()).files == DirectoryTokenizer::Files::kVocabAndMerges);
+  const DirectoryTokenizer none = InspectDirectoryTokenizer((root / "none").string());
+  CHECK(none.files == DirectoryTokenizer::Files::kNone);
+  CHECK_THAT(none.description, Catch::Contains("has no tokenizer.json"));
+  fs::remove_all(root);
 }
 
 TEST_CASE("tokenizer.json: SentencePiece-style byte fallback and unknown tokens", "[hf-tokenizer]") {

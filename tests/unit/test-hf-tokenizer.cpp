@@ -3,7 +3,8 @@
 // Where the expected ids come from (never from attnviz itself):
 //  - tests/data/tokenizers/expected/*.json: Hugging Face's tokenizers library
 //    (Rust core, npm package "tokenizers" 0.23.2), encode(text,
-//    add_special_tokens=true), for the 130 texts of expected/texts.json, written
+//    add_special_tokens=true), for the 130 texts of expected/texts.json and the
+//    400 random ones of expected/random_texts.json, written
 //    by tests/tools/hf_tokenizer_expectations.js; for the real Mistral 7B, Llama
 //    3.2 and Qwen2.5 files (README.md there says where they come from) and for
 //    the small hand-designed files (make_tiny_tokenizers.py).
@@ -124,11 +125,14 @@ struct Expected {
   std::vector<std::pair<std::string, Ids>> cases;
 };
 
+// expected/<name>.json: the 130 chosen texts; expected/random_<name>.json:
+// 400 random texts over a pool of letters, digits, whitespace, CJK, Hangul
+// jamo, combining marks, emoji, special-token strings and control characters.
 Expected LoadExpected(const std::string& name) {
   const nlohmann::json j = nlohmann::json::parse(ReadFile(DataPath("expected/" + name + ".json")));
   Expected e;
   for (const auto& c : j.at("cases")) e.cases.push_back({c[0].get<std::string>(), c[1].get<Ids>()});
-  REQUIRE(e.cases.size() == 130);
+  REQUIRE(e.cases.size() == (name.rfind("random_", 0) == 0 ? 400u : 130u));
   return e;
 }
 
@@ -154,12 +158,14 @@ TEST_CASE("tokenizer.json: Llama 3.2 (byte-level, ignore_merges, BOS) gives Hugg
   const HfTokenizer& t = Real("llama3_2");
   CHECK(t.Describe() == "byte-level BPE, 128256 tokens, BOS <|begin_of_text|>");
   CHECK(MatchAll(t, "llama3_2") == 130);
+  CHECK(MatchAll(t, "random_llama3_2") == 400);
 }
 
 TEST_CASE("tokenizer.json: Qwen2.5 (byte-level, NFC, no BOS) gives Hugging Face's ids", "[hf-tokenizer][real]") {
   const HfTokenizer& t = Real("qwen2_5");
   CHECK(t.Describe() == "byte-level BPE, 151665 tokens, no BOS");
   CHECK(MatchAll(t, "qwen2_5") == 130);
+  CHECK(MatchAll(t, "random_qwen2_5") == 400);
 }
 
 TEST_CASE("tokenizer.json: Mistral 7B (SentencePiece-style, byte fallback, BOS) gives Hugging Face's ids", "[hf-tokenizer][real]") {
@@ -168,6 +174,7 @@ TEST_CASE("tokenizer.json: Mistral 7B (SentencePiece-style, byte fallback, BOS) 
   const HfTokenizer& t = Real("mistral");
   CHECK(t.Describe() == "SentencePiece-style BPE with byte fallback, 32000 tokens, BOS <s>");
   CHECK(MatchAll(t, "mistral") == 130);
+  CHECK(MatchAll(t, "random_mistral") == 400);
 }
 
 TEST_CASE("tokenizer.json: published Llama 3 and Mistral ids", "[hf-tokenizer][real]") {
@@ -250,10 +257,12 @@ TEST_CASE("tokenizer.json: the small files give Hugging Face's ids", "[hf-tokeni
   for (const char* name : {"tiny_byte_level", "tiny_nfc", "tiny_digits", "tiny_sentencepiece", "tiny_metaspace"}) {
     INFO(name);
     CHECK(MatchAll(Tiny(name), name) == 130);
+    CHECK(MatchAll(Tiny(name), std::string("random_") + name) == 400);
   }
   // Characters the vocabulary lacks, with neither byte fallback nor an
   // unknown token, are dropped (as the library does): the spans have gaps.
   CHECK(MatchAll(Tiny("tiny_merges_array"), "tiny_merges_array", /*spans_tile=*/false) == 130);
+  CHECK(MatchAll(Tiny("tiny_merges_array"), "random_tiny_merges_array", /*spans_tile=*/false) == 400);
 }
 
 TEST_CASE("tokenizer.json: empty and whitespace-only text", "[hf-tokenizer]") {

@@ -28,6 +28,8 @@ namespace attnviz {
 
 namespace {
 
+constexpr std::size_t kMaxPatternLength = 4000;
+
 using Gc = GeneralCategory;
 
 constexpr std::uint32_t Bit(Gc c) { return std::uint32_t(1) << static_cast<int>(c); }
@@ -195,7 +197,15 @@ class RegexParser {
       }
       const int atom = ParseAtom();
       if (atom < 0) continue;  // (?i) and the like: no node
-      items.push_back(ParseQuantifiers(atom));
+      const int item = ParseQuantifiers(atom);
+      // Adjacent unquantified literals of one case mode become one node: the
+      // matcher's recursion depth grows with the number of nodes in a sequence.
+      if (!items.empty() && item == atom && re_->nodes_[item].op == Op::Literal &&
+          re_->nodes_[items.back()].op == Op::Literal && re_->nodes_[items.back()].fold == re_->nodes_[item].fold) {
+        re_->nodes_[items.back()].text += re_->nodes_[item].text;
+        continue;
+      }
+      items.push_back(item);
     }
     if (items.size() == 1) return items[0];
     Node n;
@@ -568,6 +578,12 @@ CodePointRegex CodePointRegex::Compile(std::string_view pattern, std::string_vie
     if (len == 0) throw InputError(std::string(what) + ": the pattern is not valid UTF-8 at byte " + std::to_string(i));
     cps.push_back(cp);
     i += static_cast<std::size_t>(len);
+  }
+  // Real patterns are a few hundred characters; the bound keeps the matcher's
+  // recursion (one level per node of a sequence) far from the stack's end.
+  if (cps.size() > kMaxPatternLength) {
+    throw InputError(std::string(what) + ": the pattern is " + std::to_string(cps.size()) +
+                     " characters; the limit is " + std::to_string(kMaxPatternLength));
   }
   CodePointRegex re;
   re.pattern_ = std::string(pattern);

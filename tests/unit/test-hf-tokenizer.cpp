@@ -528,6 +528,9 @@ TEST_CASE("code point regex: the constructs tokenizer.json patterns use", "[hf-t
         "p: possessive quantifier '+' after a quantifier is not supported at character 2 of the pattern");
   CHECK(Error([] { CodePointRegex::Compile("(a", "p"); }) == "p: unterminated group '(' at character 0 of the pattern");
   CHECK(Error([] { CodePointRegex::Compile("\\1", "p"); }) == "p: back-references are not supported at character 0 of the pattern");
+  CHECK(Error([] { CodePointRegex::Compile(std::string(5000, 'a'), "p"); }) ==
+        "p: the pattern is 5000 characters; the limit is 4000");
+  CHECK(find("abc|ab", U"xabcab") == V{U"abc", U"ab"});  // literals joined into one node still alternate
   // A pattern that backtracks exponentially stops with a message, not a hang.
   CHECK_THAT(Error([] { CodePointRegex::Compile("(?:a|a)*b", "p").FindAll(std::u32string(40, U'a')); }),
              Catch::Contains("backtracking steps"));

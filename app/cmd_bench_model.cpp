@@ -29,7 +29,7 @@
 #include "core/engine.h"
 #include "core/limits.h"
 #include "core/linalg/matmul.h"
-#include "core/model/gpt2_model.h"
+#include "core/model/model.h"
 #include "core/model/model_locator.h"
 
 namespace attnviz::app {
@@ -151,7 +151,7 @@ double PeakRssMiB() {
 // Tokens never cross a pre-tokenizer piece, so cutting after a token that ends
 // a piece keeps every earlier token; the loop tries the next cut when the
 // n-th token ends inside a piece.
-std::string TextOfTokens(const WeightSource& source, int n) {
+std::string TextOfTokens(const Model& source, int n) {
   std::string text;
   while (static_cast<int>(source.Tokenize(text).size()) < n + 64) text += kBenchText;
   const std::vector<Token> tokens = source.Tokenize(text);
@@ -224,7 +224,7 @@ int RunBenchModelCommand(const std::vector<std::string>& args) {
     StartupCpus();
     const LocatedModel located = LocateModel(o.trace.request.model);
     const auto t0 = std::chrono::steady_clock::now();
-    std::shared_ptr<Gpt2Model> model = Gpt2Model::Load(located.directory, located.name);
+    const ModelPtr model = LoadCheckpoint(located.directory, located.name);
     const double load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     FitRequestToModel(model->Shape(), &o.trace);
     if (o.threads.empty()) o.threads = {static_cast<int>(StartupCpus().size())};

@@ -10,7 +10,7 @@
 #include "core/cli/options.h"
 #include "core/engine.h"
 #include "core/lessons/lesson.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 
 namespace attnviz::app {
 
@@ -139,12 +139,12 @@ int RunLessonCommand(const std::vector<std::string>& args) {
     if (IsCheckpointModel(largs.request.model)) {
       TraceOptions fit;
       fit.request = largs.request;
-      FitRequestToModel(engine.Source(fit.request)->Shape(), &fit);
+      FitRequestToModel(engine.ModelFor(fit.request)->Shape(), &fit);
       largs.request = fit.request;
     }
     // --layer is checked against the model here, once, with the same words as attnviz trace.
     if (largs.layer >= 0) {
-      const int layers = engine.Source(largs.request)->Shape().layers;
+      const int layers = engine.ModelFor(largs.request)->Shape().layers;
       if (largs.layer >= layers) {
         std::fprintf(stderr, "attnviz lesson %s: --layer: '%d' is not allowed; expected all or 0..%d (the model has %d layer%s)\n",
                      lesson->name.c_str(), largs.layer, layers - 1, layers, layers == 1 ? "" : "s");

@@ -50,6 +50,7 @@ std::string DescribeMask(const MaskSpec& m) {
     case MaskPattern::GlobalLocal: s += " + global-local w=" + std::to_string(m.window) + " G={" + FormatGlobalTokens(m.globals) + "}"; break;
     case MaskPattern::BlockSparse: s += " + block-sparse b=" + std::to_string(m.block); break;
   }
+  if (m.model_window > 0) s += " (model window " + std::to_string(m.model_window) + ")";
   return s;
 }
 

@@ -18,6 +18,10 @@ struct MaskSpec {
   int window = 3;                  // sliding and global-local, >= 1
   std::vector<int> globals{0};     // global-local; indices >= N are ignored (noted in the trace)
   int block = 4;                   // block-sparse, >= 1
+  // A model's own sliding window (Mistral's sliding_window W): keys with
+  // i - j >= W are never allowed, whatever the pattern; 0 = none. Set by the
+  // forward pass from the model, never by a person.
+  int model_window = 0;
   bool operator==(const MaskSpec&) const = default;
 };
 

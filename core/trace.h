@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/model/layer_weights.h"
+#include "core/model/model.h"
 #include "core/request.h"
 #include "core/text/tokenizer.h"
 #include "core/types.h"
@@ -58,15 +59,18 @@ struct HeadTrace {
   Mat output;             // (N, dk)  weights V
   RowVec lse;             // (N)      log sum_j exp(logits[i, j]) over allowed j; -inf for empty rows
   std::vector<int> empty_rows;  // queries with no allowed key: all-zero weights and output
+  bool pattern_replaced = false;  // a Pattern hook replaced the weights (output is its pattern V, not Q K's)
 };
 
 struct LayerTrace {
   std::shared_ptr<const LayerWeights> weights;  // the weights this layer used (after GQA pooling: G kv heads)
-  Mat input;                         // (N, D)  what Q, K and V are projected from
+  Mat residual;                      // (N, D)  h_l, the residual stream entering the layer (hook_resid_pre)
+  Mat input;                         // (N, D)  what Q, K and V are projected from (the pre-attention norm of h_l)
   std::vector<HeadTrace> heads;      // H
   std::vector<KvHeadTrace> kv_heads; // G
   Mat concat;                        // (N, H*dk) [output_0 ... output_{H-1}]
-  Mat output;                        // (N, D)  concat W_o + b_o
+  Mat output;                        // (N, D)  concat W_o + b_o (hook_attn_out)
+  Mat mlp_out;                       // (N, D)  the MLP's output; empty for attention-only models
 
   const Mat& W_q(int h) const { return weights->q_heads[h].W_q; }         // (D, dk)
   const RowVec& b_q(int h) const { return weights->q_heads[h].b_q; }      // (dk)
@@ -103,8 +107,9 @@ struct Trace {
   Mat positional_encoding;           // (N, D) what was added to the embeddings (sinusoidal / learned), else empty
   std::vector<LayerTrace> layers;
   std::vector<std::string> notes;    // things a person should know, e.g. "globals 9 >= N ignored"
+  Mat final_residual;                // (N, D)  h_L, the residual stream after the last layer
   std::vector<NextToken> next_token; // the 10 most likely next tokens (models with a vocabulary), else empty
-  std::shared_ptr<const void> source;// keeps the weight source (and so LayerTrace::weights) alive
+  std::shared_ptr<const Model> model;// the model (it keeps LayerTrace::weights alive)
 
   Trace();
   ~Trace();

@@ -312,6 +312,7 @@ bool ComputeAttentionBatch(const AttentionBatch& b, const AttentionOptions& opti
   p.extra = rows.extra.empty() ? nullptr : rows.extra.data();
   p.extra_prefix = rows.extra_prefix.empty() ? nullptr : rows.extra_prefix.data();
   p.causal = rows.causal;
+  p.window = rows.window;
 
   // Jobs: (head, query block), the last blocks first: under a causal mask they
   // carry the most keys, so the dynamic hand-out ends with the short ones.

@@ -36,6 +36,7 @@ struct Problem {
   const std::uint64_t* extra = nullptr; // (ceil(N/64)) or null
   const int* extra_prefix = nullptr;    // (N+1) or null
   bool causal = false;
+  int window = 0;                       // a model's own window: extra columns only at i - j < window (0 = none)
 };
 
 // Per-thread scratch, made once per call by the dispatcher (sizes from ScratchFloats etc.).

@@ -19,6 +19,7 @@ bool IsGlobal(const MaskSpec& m, int t) { return std::find(m.globals.begin(), m.
 
 bool MaskAllows(const MaskSpec& m, int i, int j) {
   if (m.causal && j > i) return false;
+  if (m.model_window > 0 && static_cast<long>(i) - j >= m.model_window) return false;
   switch (m.pattern) {
     case MaskPattern::Full: return true;
     case MaskPattern::Sliding: return SlidingAllows(m, i, j);
@@ -40,7 +41,8 @@ MaskMat BuildMask(const MaskSpec& m, int n) {
       if (g >= 0 && g < n) global[g] = 1;
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j)
-        mask(i, j) = (!m.causal || j <= i) && (SlidingAllows(m, i, j) || global[i] || global[j]);
+        mask(i, j) = (!m.causal || j <= i) && (m.model_window <= 0 || static_cast<long>(i) - j < m.model_window) &&
+                     (SlidingAllows(m, i, j) || global[i] || global[j]);
     return mask;
   }
   for (int i = 0; i < n; ++i)

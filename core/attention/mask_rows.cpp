@@ -8,6 +8,7 @@ MaskRows BuildMaskRows(const MaskSpec& m, int n) {
   MaskRows r;
   r.n = n;
   r.causal = m.causal;
+  r.window = std::max(0, m.model_window);
   r.lo.assign(n, 0);
   r.hi.assign(n, 0);
   // 64-bit arithmetic: a window near INT_MAX must not overflow i - w + 1.
@@ -37,6 +38,7 @@ MaskRows BuildMaskRows(const MaskSpec& m, int n) {
         break;
     }
     if (m.causal) hi = std::min<long>(hi, i + 1);
+    if (r.window > 0) lo = std::max<long>(lo, static_cast<long>(i) - r.window + 1);
     lo = std::clamp<long>(lo, 0, n);
     hi = std::clamp<long>(hi, 0, n);
     if (hi < lo) hi = lo;
@@ -64,15 +66,17 @@ MaskRows BuildMaskRows(const MaskSpec& m, int n) {
 bool MaskRowsAllow(const MaskRows& r, int i, int j) {
   if (j >= r.lo[i] && j < r.hi[i]) return true;
   if (r.extra.empty() || (r.causal && j > i)) return false;
+  if (r.window > 0 && static_cast<long>(i) - j >= r.window) return false;
   return (r.extra[j / 64] >> (j % 64)) & 1;
 }
 
 long CountAllowedPairs(const MaskRows& r) {
   long pairs = 0;
   for (int i = 0; i < r.n; ++i) {
-    const int reach = r.causal ? i + 1 : r.n;  // extra columns a row may see: [0, reach)
-    // Range plus the extra columns outside it (the range lies within [0, reach)).
-    pairs += (r.hi[i] - r.lo[i]) + ExtraColumns(r, 0, reach) - ExtraColumns(r, r.lo[i], r.hi[i]);
+    const int reach = r.causal ? i + 1 : r.n;  // extra columns a row may see: [from, reach)
+    const int from = r.window > 0 ? std::max(0, i - r.window + 1) : 0;
+    // Range plus the extra columns outside it (the range lies within [from, reach)).
+    pairs += (r.hi[i] - r.lo[i]) + ExtraColumns(r, from, reach) - ExtraColumns(r, r.lo[i], r.hi[i]);
   }
   return pairs;
 }

@@ -7,6 +7,8 @@
 //   block-sparse   own block [b*floor(i/b), +b)            summary columns j mod b = b-1
 // and causal clips the range at i and allows an extra column only at j <= i.
 // So allowed(i, j) = lo[i] <= j < hi[i]  OR  (extra[j] AND (not causal OR j <= i)).
+// A model's own sliding window W (Mistral) clips every range at i - W + 1 and
+// the extra columns likewise (j > i - W).
 // From this the kernel classifies a tile as empty / fully allowed / partial
 // with a few comparisons per row, and builds 64-key bit masks for partial
 // tiles, instead of asking MaskAllows for every pair.
@@ -21,6 +23,8 @@ namespace attnviz {
 struct MaskRows {
   int n = 0;
   bool causal = false;
+  int window = 0;                      // a model's own window (MaskSpec::model_window): extra columns j
+                                       // only at i - j < window too; 0 = none (the ranges are clipped already)
   std::vector<int> lo, hi;             // (N) allowed key range [lo, hi) of each query row, causal-clipped, within [0, N]
   std::vector<std::uint64_t> extra;    // (ceil(N/64)) bit j%64 of word j/64: column j is allowed to every row
                                        // (at j <= i when causal); empty when the pattern has no such columns

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <numbers>
 
 namespace attnviz {
 
@@ -18,17 +19,61 @@ Mat SinusoidalEncoding(int n, int d_model) {
   return pe;
 }
 
-void ApplyRope(Mat& x) {
-  const int dk = static_cast<int>(x.cols());
-  for (int p = 0; p < x.rows(); ++p) {
-    for (int i = 0; 2 * i + 1 < dk; ++i) {
-      const double theta = std::pow(10000.0, -2.0 * i / dk);
-      const double c = std::cos(p * theta), s = std::sin(p * theta);
-      const double a = x(p, 2 * i), b = x(p, 2 * i + 1);
-      x(p, 2 * i) = static_cast<float>(a * c - b * s);
-      x(p, 2 * i + 1) = static_cast<float>(a * s + b * c);
+std::vector<double> RopeFrequencies(const RopeSpec& spec, int dk) {
+  const int pairs = dk / 2;
+  std::vector<double> f(pairs);
+  for (int i = 0; i < pairs; ++i) {
+    const double exponent = 2.0 * i / dk;
+    f[i] = spec.float32_angles ? static_cast<double>(1.0f / static_cast<float>(std::pow(spec.theta, exponent)))
+                               : std::pow(spec.theta, -exponent);
+  }
+  if (spec.llama3_factor > 0) {
+    // transformers' _compute_llama3_parameters, per frequency.
+    const double low_wavelen = spec.llama3_original_max_positions / spec.llama3_low_freq_factor;
+    const double high_wavelen = spec.llama3_original_max_positions / spec.llama3_high_freq_factor;
+    for (double& inv : f) {
+      const double wavelen = 2.0 * std::numbers::pi / inv;
+      if (wavelen > low_wavelen) {
+        inv /= spec.llama3_factor;
+      } else if (!(wavelen < high_wavelen)) {
+        const double smooth = (spec.llama3_original_max_positions / wavelen - spec.llama3_low_freq_factor) /
+                              (spec.llama3_high_freq_factor - spec.llama3_low_freq_factor);
+        inv = (1 - smooth) * inv / spec.llama3_factor + smooth * inv;
+      }
+      if (spec.float32_angles) inv = static_cast<float>(inv);
     }
   }
+  return f;
+}
+
+void ApplyRopeRow(float* x, int dk, const std::vector<double>& freq, const RopeSpec& spec, int p) {
+  const int pairs = dk / 2;
+  for (int i = 0; i < pairs; ++i) {
+    // float32_angles: position * inv_freq rounded to float, as torch computes
+    // it; otherwise in double (p * theta at p ~ 4096 loses digits in float).
+    const double angle =
+        spec.float32_angles ? static_cast<double>(static_cast<float>(p) * static_cast<float>(freq[i])) : p * freq[i];
+    const double c = std::cos(angle), s = std::sin(angle);
+    // The pair (a, b) as the model forms it; x' = (a cos - b sin, a sin + b cos).
+    const int ia = spec.pairing == RopePairing::Interleaved ? 2 * i : i;
+    const int ib = spec.pairing == RopePairing::Interleaved ? 2 * i + 1 : i + pairs;
+    if (spec.float32_angles) {
+      // torch: q * cos + rotate_half(q) * sin, each product and the sum in float.
+      const float cf = static_cast<float>(c), sf = static_cast<float>(s), a = x[ia], b = x[ib];
+      x[ia] = a * cf + (-b) * sf;
+      x[ib] = b * cf + a * sf;
+    } else {
+      const double a = x[ia], b = x[ib];
+      x[ia] = static_cast<float>(a * c - b * s);
+      x[ib] = static_cast<float>(a * s + b * c);
+    }
+  }
+}
+
+void ApplyRope(Mat& x, const RopeSpec& spec, int period) {
+  const int dk = static_cast<int>(x.cols());
+  const std::vector<double> freq = RopeFrequencies(spec, dk);
+  for (int r = 0; r < x.rows(); ++r) ApplyRopeRow(&x(r, 0), dk, freq, spec, period > 0 ? r % period : r);
 }
 
 namespace {

@@ -14,7 +14,7 @@
 
 #include "core/engine.h"
 #include "core/limits.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "core/text/tokenizer.h"
 
 namespace attnviz {
@@ -181,13 +181,13 @@ void FitRequestToModel(const ModelShape& shape, TraceOptions* o) {
   if (!o->d_model_given) r.d_model = shape.d_model;
   if (!o->heads_given) r.heads = shape.heads;
   if (!o->kv_heads_given) r.kv_heads = shape.kv_heads;
-  if (!o->pe_given && shape.has_learned_positions) r.positional = Positional::Learned;
+  if (!o->pe_given && shape.positional) r.positional = *shape.positional;
   if (!o->causal_given && shape.causal) r.mask.causal = true;
 }
 
 TracePtr TraceForOptions(TraceOptions* o) {
   if (!IsCheckpointModel(o->request.model)) return RunTrace(o->request);
-  std::shared_ptr<const WeightSource> source = MakeWeightSource(o->request);
+  ModelPtr source = MakeModel(o->request);
   FitRequestToModel(source->Shape(), o);
   return RunTraceWith(o->request, std::move(source));
 }

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/model/layer_weights.h"
+#include "core/model/model.h"
 #include "core/request.h"
 #include "core/trace.h"
 

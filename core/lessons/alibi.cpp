@@ -40,7 +40,7 @@ std::vector<double> PressAlibiSlopes(int heads, std::vector<bool>* interleaved) 
 }
 
 AlibiLesson RunAlibiLesson(Engine& engine, const Request& request, const AlibiParams& p, const CancelToken* cancel) {
-  const auto source = engine.Source(request);
+  const auto source = engine.ModelFor(request);
   const ModelShape shape = source->Shape();
   const std::vector<Token> tokens = TokenizeChecked(*source, request.text);
   AlibiLesson L;
@@ -73,7 +73,7 @@ AlibiLesson RunAlibiLesson(Engine& engine, const Request& request, const AlibiPa
 
   // The model on a text R times as long, causal, with ALiBi.
   Request r = request;
-  r.positional = shape.has_learned_positions ? Positional::Learned : Positional::Alibi;
+  r.positional = shape.positional ? *shape.positional : Positional::Alibi;
   r.mask = MaskSpec{};
   r.mask.causal = true;
   std::string text;

@@ -17,9 +17,8 @@
 #include "core/engine.h"
 #include "core/lessons/lesson.h"
 #include "core/limits.h"
-#include "core/model/gpt2_model.h"
 #include "core/model/lexicon.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "core/parallel/thread_pool.h"
 #include "core/seeded_rng.h"
 
@@ -288,30 +287,6 @@ std::vector<int> DistinctDraws(int size, int count, std::uint64_t seed) {
   return out;
 }
 
-// The model on screen reading a fixed token sequence, whatever the text:
-// GPT-2 would merge random tokens written out as text into other tokens.
-class ProbeSource final : public WeightSource {
- public:
-  ProbeSource(std::shared_ptr<const WeightSource> base, std::vector<Token> tokens)
-      : base_(std::move(base)), tokens_(std::move(tokens)) {}
-  ModelShape Shape() const override { return base_->Shape(); }
-  std::vector<Token> Tokenize(std::string_view) const override { return tokens_; }
-  Mat Embed(const std::vector<Token>& tokens) const override { return base_->Embed(tokens); }
-  Mat LearnedPositions(int n) const override { return base_->LearnedPositions(n); }
-  const LayerWeights& Layer(int layer) const override { return base_->Layer(layer); }
-  Mat AttentionInput(int layer, const Mat& residual) const override { return base_->AttentionInput(layer, residual); }
-  Mat NextResidual(int layer, const Mat& residual, const Mat& attention_result) const override {
-    return base_->NextResidual(layer, residual, attention_result);
-  }
-  std::vector<NextToken> PredictNext(const Mat& final_residual, int k) const override {
-    return base_->PredictNext(final_residual, k);
-  }
-
- private:
-  std::shared_ptr<const WeightSource> base_;
-  std::vector<Token> tokens_;
-};
-
 void CheckProbeLength(const ModelShape& shape, int r) {
   if (r < kCensusMinProbe || r > kCensusMaxProbe)
     throw InputError("--probe-length " + std::to_string(r) + " is out of range; allowed " +
@@ -326,22 +301,22 @@ void CheckProbeLength(const ModelShape& shape, int r) {
 }  // namespace
 
 std::vector<Token> MakeProbeTokens(Engine& engine, const Request& request, int probe_length, std::uint64_t seed) {
-  const auto source = engine.Source(request);
+  const auto source = engine.ModelFor(request);
   CheckProbeLength(source->Shape(), probe_length);
   std::vector<Token> half;
-  if (const auto* gpt2 = dynamic_cast<const Gpt2Model*>(source.get())) {
-    // Any token of the vocabulary but the end-of-text marker.
-    const BpeTokenizer& tok = gpt2->Tokenizer();
-    const int eot = tok.IdOf("<|endoftext|>");
-    const int usable = tok.VocabSize() - (eot >= 0 ? 1 : 0);
-    if (usable < probe_length)
+  if (source->Shape().predicts_tokens()) {
+    // Any token of the vocabulary with a text of its own: no special tokens
+    // (end-of-text, BOS) and no padded embedding rows.
+    std::vector<int> usable;
+    for (int id = 0; id < source->Shape().vocab_size; ++id)
+      if (!source->IsSpecialToken(id) && !source->TokenText(id).empty()) usable.push_back(id);
+    if (static_cast<int>(usable.size()) < probe_length)
       throw InputError("--probe-length " + std::to_string(probe_length) + " needs that many distinct tokens; the vocabulary has " +
-                       std::to_string(usable));
-    for (int d : DistinctDraws(usable, probe_length, seed)) {
-      const int id = eot >= 0 && d >= eot ? d + 1 : d;  // skip the marker
+                       std::to_string(usable.size()));
+    for (int d : DistinctDraws(static_cast<int>(usable.size()), probe_length, seed)) {
       Token t;
-      t.text = tok.DecodeBytes(id);
-      t.id = id;
+      t.id = usable[d];
+      t.text = source->TokenText(t.id);
       half.push_back(std::move(t));
     }
   } else {
@@ -382,8 +357,7 @@ TracePtr RunProbeTrace(Engine& engine, const Request& request, int probe_length,
     if (!r.text.empty()) r.text += ' ';
     r.text += DisplayToken(t.text);
   }
-  auto source = std::make_shared<ProbeSource>(engine.Source(request), std::move(tokens));
-  return RunTraceWith(r, std::move(source), cancel);
+  return RunTraceOnTokens(r, engine.ModelFor(request), std::move(tokens), cancel);
 }
 
 // [SECTION] The lesson and its JSON
@@ -396,7 +370,7 @@ CensusLesson RunCensusLesson(Engine& engine, const Request& request, const Censu
   c.probe_length = p.probe_length;
   c.local_window = p.local_window;
   c.seed = p.seed;
-  const auto source = engine.Source(request);
+  const auto source = engine.ModelFor(request);
   const ModelShape shape = source->Shape();
   c.model = shape.name;
   c.layers = shape.layers;
@@ -414,7 +388,7 @@ CensusLesson RunCensusLesson(Engine& engine, const Request& request, const Censu
     c.probe = ComputeCensusSequence(*t, ProbeLabels(p.probe_length), p, cancel);
     c.probe.kind = "probe";
     c.notes.push_back(std::string("the probe: ") + std::to_string(p.probe_length) + " distinct random " +
-                      (dynamic_cast<const Gpt2Model*>(source.get()) ? "tokens of the model's vocabulary" : "lexicon words") +
+                      (shape.predicts_tokens() ? "tokens of the model's vocabulary" : "lexicon words") +
                       " (seed " + std::to_string(p.seed) + "), then the same again");
   }
   return c;

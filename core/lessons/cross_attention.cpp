@@ -62,7 +62,7 @@ CrossAttentionLesson RunCrossAttentionLesson(Engine& engine, const Request& requ
   src.mask = MaskSpec{};
   src.mask.causal = false;
   {
-    const auto source = engine.Source(src);
+    const auto source = engine.ModelFor(src);
     const int ns = static_cast<int>(TokenizeChecked(*source, src.text).size());
     if (ns > kCrossMaxSourceTokens)
       throw InputError("the source sentence has " + std::to_string(ns) + " tokens; the cross-attention view takes at most " +

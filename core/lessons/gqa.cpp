@@ -4,12 +4,12 @@
 
 #include "core/engine.h"
 #include "core/lessons/weights_difference.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 
 namespace attnviz::lessons {
 
 GqaLesson RunGqaLesson(Engine& engine, const Request& request, const GqaParams& p, const CancelToken* cancel) {
-  const auto source = engine.Source(request);
+  const auto source = engine.ModelFor(request);
   const ModelShape shape = source->Shape();
   GqaLesson L;
   L.heads = shape.heads;

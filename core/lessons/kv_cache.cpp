@@ -9,22 +9,17 @@
 #include "core/attention/mask.h"
 #include "core/attention/positional.h"
 #include "core/engine.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 
 namespace attnviz::lessons {
 
 namespace {
 
-// The engine's RoPE (positional.cpp ApplyRope) for one row at position p.
-void RopeRow(RowVec& x, int p) {
-  const int dk = static_cast<int>(x.size());
-  for (int i = 0; 2 * i + 1 < dk; ++i) {
-    const double theta = std::pow(10000.0, -2.0 * i / dk);
-    const double c = std::cos(p * theta), s = std::sin(p * theta);
-    const double a = x(2 * i), b = x(2 * i + 1);
-    x(2 * i) = static_cast<float>(a * c - b * s);
-    x(2 * i + 1) = static_cast<float>(a * s + b * c);
-  }
+// Qwen3's per-head q/k norm on one row (the engine's, core/forward.cpp).
+void HeadRmsNormRow(RowVec& x, const RowVec& gain, float eps) {
+  if (gain.size() == 0) return;
+  const float ms = x.squaredNorm() / static_cast<float>(x.size());
+  x = (x * (1.0f / std::sqrt(ms + eps))).cwiseProduct(gain);
 }
 
 void Add(GenerationWork& a, const GenerationWork& b) {
@@ -83,13 +78,14 @@ void CountGenerationWork(const ModelShape& shape, int kv_heads, const MaskSpec& 
 
 // [SECTION] The decoder
 
-KvCacheDecoder::KvCacheDecoder(const WeightSource& source, const Request& r,
+KvCacheDecoder::KvCacheDecoder(const Model& source, const Request& r,
                                std::vector<std::shared_ptr<const LayerWeights>> weights, int n)
     : source_(source), r_(r), weights_(std::move(weights)) {
-  const ModelShape shape = source.Shape();
+  const ModelShape& shape = source.Shape();
   if (r.positional == Positional::Sinusoidal) positions_ = SinusoidalEncoding(n, shape.d_model);
   if (r.positional == Positional::Learned) positions_ = source.LearnedPositions(n);
   slopes_ = r.positional == Positional::Alibi ? AlibiSlopes(shape.heads) : std::vector<float>(shape.heads, 0.0f);
+  rope_freq_ = RopeFrequencies(shape.rope, shape.d_k);
   const int layers = static_cast<int>(weights_.size());
   K_.resize(layers);
   V_.resize(layers);
@@ -105,7 +101,7 @@ KvCacheDecoder::KvCacheDecoder(const WeightSource& source, const Request& r,
 }
 
 Mat KvCacheDecoder::Step(const Token& token, GenerationWork* work) {
-  const ModelShape shape = source_.Shape();
+  const ModelShape& shape = source_.Shape();
   const int t = steps_;
   const int D = shape.d_model, dk = shape.d_k;
   const float scale = r_.scale ? 1.0f / std::sqrt(static_cast<float>(dk)) : 1.0f;
@@ -120,7 +116,8 @@ Mat KvCacheDecoder::Step(const Token& token, GenerationWork* work) {
     for (int g = 0; g < G; ++g) {
       RowVec k = a * w.kv_heads[g].W_k + w.kv_heads[g].b_k;
       const RowVec v = a * w.kv_heads[g].W_v + w.kv_heads[g].b_v;
-      if (r_.positional == Positional::Rope) RopeRow(k, t);
+      HeadRmsNormRow(k, w.k_norm, w.qk_norm_eps);
+      if (r_.positional == Positional::Rope) ApplyRopeRow(k.data(), dk, rope_freq_, shape.rope, t);
       Mat& K = K_[l][g];
       Mat& V = V_[l][g];
       K.conservativeResize(t + 1, dk);
@@ -132,7 +129,8 @@ Mat KvCacheDecoder::Step(const Token& token, GenerationWork* work) {
     long pairs = 0;
     for (int h = 0; h < H; ++h) {
       RowVec q = a * w.q_heads[h].W_q + w.q_heads[h].b_q;
-      if (r_.positional == Positional::Rope) RopeRow(q, t);
+      HeadRmsNormRow(q, w.q_norm, w.qk_norm_eps);
+      if (r_.positional == Positional::Rope) ApplyRopeRow(q.data(), dk, rope_freq_, shape.rope, t);
       const int g = h / (H / G);
       const Mat& K = K_[l][g];
       const Mat& V = V_[l][g];
@@ -169,7 +167,11 @@ Mat KvCacheDecoder::Step(const Token& token, GenerationWork* work) {
       work->dot_products += static_cast<double>(pairs);
       work->flops += (H + 2.0 * G) * 2 * D * dk + pairs * 4.0 * dk + 2.0 * H * dk * D;
     }
-    if (l + 1 < layers) x = source_.NextResidual(l, x, attn);
+    if (l + 1 < layers) {
+      x += attn;
+      const Mat mlp = source_.Mlp(l, x);
+      if (mlp.size() != 0) x += mlp;
+    }
   }
   ++steps_;
   return outputs;
@@ -180,7 +182,7 @@ Mat KvCacheDecoder::Step(const Token& token, GenerationWork* work) {
 KvCacheLesson RunKvCacheLesson(Engine& engine, const Request& request, const KvCacheParams& p, const CancelToken* cancel) {
   Request r = request;
   r.mask.causal = true;  // generation reads only what was already written
-  const auto source = engine.Source(r);
+  const auto source = engine.ModelFor(r);
   const ModelShape shape = source->Shape();
   const TracePtr t = engine.Run(r, cancel);
   const int n = t->n();

@@ -32,7 +32,7 @@
 
 namespace attnviz {
 class Engine;
-class WeightSource;
+class Model;
 }
 
 namespace attnviz::lessons {
@@ -92,7 +92,7 @@ void CountGenerationWork(const ModelShape& shape, int kv_heads, const MaskSpec& 
 // (the trace's, so G < H pooling is the engine's own).
 class KvCacheDecoder {
  public:
-  KvCacheDecoder(const WeightSource& source, const Request& causal_request,
+  KvCacheDecoder(const Model& source, const Request& causal_request,
                  std::vector<std::shared_ptr<const LayerWeights>> weights, int n);
   // Runs token `tokens[t]` at position t = steps so far. Returns each layer's
   // attention output row (layers x D) and adds what it computed to `work`.
@@ -104,11 +104,12 @@ class KvCacheDecoder {
   const std::vector<double>& LastWeights(int layer, int h) const { return w_[layer][h]; }
 
  private:
-  const WeightSource& source_;
+  const Model& source_;
   Request r_;
   std::vector<std::shared_ptr<const LayerWeights>> weights_;
   Mat positions_;                              // (n, D) sinusoidal or learned rows, else empty
   std::vector<float> slopes_;                  // (H) ALiBi
+  std::vector<double> rope_freq_;              // (dk/2) the model's RoPE frequencies
   std::vector<std::vector<Mat>> K_, V_;        // [layer][g] (steps, dk)
   std::vector<std::vector<RowVec>> q_;         // [layer][h] the last query
   std::vector<std::vector<std::vector<double>>> w_;  // [layer][h] its weights (steps)

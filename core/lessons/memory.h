@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/model/layer_weights.h"
+#include "core/model/model.h"
 
 namespace attnviz::lessons {
 

@@ -6,22 +6,22 @@
 #include "core/engine.h"
 #include "core/lessons/variant_source.h"
 #include "core/lessons/weights_difference.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "core/parallel/thread_pool.h"
 
 namespace attnviz::lessons {
 
-MlaBasis ComputeMlaBasis(const WeightSource& source, const CancelToken* cancel) {
+MlaBasis ComputeMlaBasis(const Model& source, const CancelToken* cancel) {
   const ModelShape shape = source.Shape();
   MlaBasis b;
   b.d_model = shape.d_model;
   b.d_k = shape.d_k;
-  b.kv_heads = shape.layers > 0 ? static_cast<int>(source.Layer(0).kv_heads.size()) : 0;
+  b.kv_heads = shape.layers > 0 ? static_cast<int>(source.Layer(0)->kv_heads.size()) : 0;
   b.layers.resize(shape.layers);
   // One eigendecomposition of a D x D matrix per layer (0.3 s at D = 768): layers in parallel.
   ParallelFor(shape.layers, [&](int l) {
     ThrowIfCancelled(cancel);
-    const LayerWeights& w = source.Layer(l);
+    const LayerWeights& w = *source.Layer(l);
     const int G = static_cast<int>(w.kv_heads.size()), dk = shape.d_k, D = shape.d_model;
     MlaLayerBasis& lb = b.layers[l];
     lb.W.resize(D, 2 * G * dk);
@@ -56,11 +56,12 @@ std::shared_ptr<const LayerWeights> LowRankKvWeights(const LayerWeights& w, cons
 
 namespace {
 
-MlaPoint Evaluate(const Request& r, const std::shared_ptr<const WeightSource>& source, const MlaBasis& basis,
+MlaPoint Evaluate(const Request& r, const ModelPtr& source, const MlaBasis& basis,
                   const Trace& original, int layer, int rank, TracePtr* keep, const CancelToken* cancel) {
-  auto variant = std::make_shared<VariantSource>(source);
+  VariantChanges low_rank;
   for (int l = 0; l < static_cast<int>(basis.layers.size()); ++l)
-    variant->layers.push_back(LowRankKvWeights(source->Layer(l), basis.layers[l], rank));
+    low_rank.layers.push_back(LowRankKvWeights(*source->Layer(l), basis.layers[l], rank));
+  auto variant = std::make_shared<VariantSource>(source, std::move(low_rank));
   const TracePtr t = RunTraceWith(r, variant, cancel);
   MlaPoint p;
   p.rank = rank;
@@ -84,7 +85,7 @@ MlaPoint Evaluate(const Request& r, const std::shared_ptr<const WeightSource>& s
 
 MlaLesson RunMlaLesson(Engine& engine, const Request& request, const MlaParams& p, std::shared_ptr<const MlaBasis> basis,
                        const CancelToken* cancel) {
-  const auto source = engine.Source(request);
+  const auto source = engine.ModelFor(request);
   const ModelShape shape = source->Shape();
   Request r = request;
   r.kv_heads = shape.kv_heads;  // MLA replaces grouping: every head keeps its own rebuilt K and V

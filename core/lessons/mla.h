@@ -33,7 +33,7 @@
 
 namespace attnviz {
 class Engine;
-class WeightSource;
+class Model;
 }
 
 namespace attnviz::lessons {
@@ -50,7 +50,7 @@ struct MlaBasis {
   std::vector<MlaLayerBasis> layers;
 };
 
-MlaBasis ComputeMlaBasis(const WeightSource& source, const CancelToken* cancel = nullptr);
+MlaBasis ComputeMlaBasis(const Model& source, const CancelToken* cancel = nullptr);
 
 // The layer's weights with K and V rebuilt from a rank-r latent (queries, W_o
 // and the biases unchanged).

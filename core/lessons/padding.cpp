@@ -123,7 +123,7 @@ PaddingLesson RunPaddingLesson(Engine& engine, const Request& request, const Pad
   for (const std::string* text : {&request.text, &p.second}) {
     Request r = request;
     r.text = *text;
-    const auto source = engine.Source(r);
+    const auto source = engine.ModelFor(r);
     const int n = static_cast<int>(TokenizeChecked(*source, r.text).size());
     if (n > kPaddingMaxTokens)
       throw InputError("the padding view takes sentences of at most " + std::to_string(kPaddingMaxTokens) +
@@ -142,7 +142,7 @@ PaddingLesson RunPaddingLesson(Engine& engine, const Request& request, const Pad
 
   // What a pad hands the layer at each position: its position encoding only
   // (the token embedding of a pad is zero), through the model's own input step.
-  const auto source = engine.Source(request);
+  const auto source = engine.ModelFor(request);
   const TraceConfig& c = first.config;
   const int D = c.d_model;
   Mat positions = Mat::Zero(L, D);

@@ -44,7 +44,7 @@ void CompareSide(PermutationSide& s, const std::vector<int>& order, const Cancel
 
 PermutationLesson RunPermutationLesson(Engine& engine, const Request& request, const PermutationParams& p,
                                        const CancelToken* cancel) {
-  const std::shared_ptr<const WeightSource> base = engine.Source(request);
+  const ModelPtr base = engine.ModelFor(request);
   const ModelShape shape = base->Shape();
   PermutationLesson L;
   const std::vector<Token> tokens = TokenizeChecked(*base, request.text);
@@ -60,26 +60,27 @@ PermutationLesson RunPermutationLesson(Engine& engine, const Request& request, c
   off.mask = MaskSpec{};
   off.positional = Positional::None;
   Request on = off;
-  on.positional = shape.has_learned_positions ? Positional::Learned
+  on.positional = shape.positional ? *shape.positional
                   : request.positional == Positional::None || request.positional == Positional::Learned
                       ? Positional::Sinusoidal
                       : request.positional;
 
   // The built-in model has a design per positional kind: each side runs its own.
-  const std::shared_ptr<const WeightSource> off_source = engine.Source(off);
-  const std::shared_ptr<const WeightSource> on_source = engine.Source(on);
-  auto stripped = std::make_shared<VariantSource>(off_source);
-  stripped->strip_positions = true;
-  auto stripped_shuffled = std::make_shared<VariantSource>(off_source);
-  stripped_shuffled->strip_positions = true;
-  stripped_shuffled->token_order = L.order;
-  auto shuffled = std::make_shared<VariantSource>(on_source);
-  shuffled->token_order = L.order;
-  if (shape.has_learned_positions)
-    L.notes.push_back(shape.name + " without positions: its learned position embeddings are left out and its causal "
-                                   "mask lifted, so the model sees a set of tokens");
+  const ModelPtr off_source = engine.ModelFor(off);
+  const ModelPtr on_source = engine.ModelFor(on);
+  VariantChanges no_positions, no_positions_shuffled, shuffle;
+  no_positions.strip_positions = no_positions_shuffled.strip_positions = true;
+  no_positions_shuffled.token_order = shuffle.token_order = L.order;
+  auto stripped = std::make_shared<VariantSource>(off_source, no_positions);
+  auto stripped_shuffled = std::make_shared<VariantSource>(off_source, no_positions_shuffled);
+  auto shuffled = std::make_shared<VariantSource>(on_source, shuffle);
+  if (shape.positional)
+    L.notes.push_back(shape.name + " without positions: its " +
+                      (shape.has_learned_positions() ? std::string("learned position embeddings are")
+                                                     : std::string(ToString(*shape.positional)) + " positions are") +
+                      " left out and its causal mask lifted, so the model sees a set of tokens");
   if (shape.causal)
-    L.notes.push_back(shape.name + " with positions is run as trained: learned positions and the causal mask");
+    L.notes.push_back(shape.name + " with positions is run as trained: its own positions and the causal mask");
 
   L.off.positional = Positional::None;
   L.off.original = RunTraceWith(off, stripped, cancel);

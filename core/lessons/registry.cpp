@@ -38,7 +38,7 @@ namespace {
 // [SECTION] Chapter 1
 
 nlohmann::json RunPath(const LessonArgs& a, LessonContext& ctx) {
-  const auto source = ctx.engine.Source(a.request);
+  const auto source = ctx.engine.ModelFor(a.request);
   const int n = static_cast<int>(TokenizeChecked(*source, a.request.text).size());
   return ToJson(ComputePathLesson(n, a.Int("from"), a.Int("to")));
 }
@@ -54,7 +54,7 @@ nlohmann::json RunRnn(const LessonArgs& a, LessonContext& ctx) {
 nlohmann::json RunComplexity(const LessonArgs& a, LessonContext& ctx) {
   ComplexityParams p;
   // 0 means "the sentence's N" and "the model's d", so the numbers start from what is on screen.
-  const auto source = ctx.engine.Source(a.request);
+  const auto source = ctx.engine.ModelFor(a.request);
   p.n = a.Int("n") > 0 ? a.Num("n") : static_cast<double>(TokenizeChecked(*source, a.request.text).size());
   p.d = a.Int("d") > 0 ? a.Int("d") : source->Shape().d_model;
   p.k = a.Int("k");
@@ -181,7 +181,7 @@ nlohmann::json RunMemory(const LessonArgs& a, LessonContext& ctx) {
   std::vector<ModelMemoryConfig> models = PublishedModelConfigs();
   // The model loaded now joins the table (built-in and random models too: the
   // numbers are as real for them, and a student sees where a toy model sits).
-  const auto source = ctx.engine.Source(a.request);
+  const auto source = ctx.engine.ModelFor(a.request);
   models.push_back(ConfigOfModel(source->Shape(), a.request.kv_heads));
   return ToJson(ComputeMemoryLesson(a.Int("context"), a.Int("bytes"), models));
 }
@@ -230,7 +230,7 @@ nlohmann::json RunSparse(const LessonArgs& a, LessonContext& ctx) {
 }
 
 nlohmann::json RunReceptiveField(const LessonArgs& a, LessonContext& ctx) {
-  const auto source = ctx.engine.Source(a.request);
+  const auto source = ctx.engine.ModelFor(a.request);
   const int n = static_cast<int>(TokenizeChecked(*source, a.request.text).size());
   ReceptiveFieldParams p;
   p.mask = a.request.mask;
@@ -240,7 +240,7 @@ nlohmann::json RunReceptiveField(const LessonArgs& a, LessonContext& ctx) {
 }
 
 nlohmann::json RunSparseCost(const LessonArgs& a, LessonContext& ctx) {
-  const auto source = ctx.engine.Source(a.request);
+  const auto source = ctx.engine.ModelFor(a.request);
   SparseCostParams p;
   p.mask = a.request.mask;
   p.n = static_cast<int>(TokenizeChecked(*source, a.request.text).size());
@@ -280,7 +280,7 @@ ModelMemoryConfig HybridBase(const std::string& name, LessonContext& ctx, const 
     if (name == shortname)
       for (const ModelMemoryConfig& c : PublishedModelConfigs())
         if (c.name == full) return c;
-  return ConfigOfModel(ctx.engine.Source(r)->Shape(), r.kv_heads);
+  return ConfigOfModel(ctx.engine.ModelFor(r)->Shape(), r.kv_heads);
 }
 
 nlohmann::json RunHybrid(const LessonArgs& a, LessonContext& ctx) {

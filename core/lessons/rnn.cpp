@@ -110,7 +110,7 @@ RnnLesson ComputeRnnLesson(const Mat& embeddings, const RnnParams& p, const Canc
 }
 
 RnnLesson RunRnnLesson(Engine& engine, const Request& request, const RnnParams& p, const CancelToken* cancel) {
-  const auto source = engine.Source(request);
+  const auto source = engine.ModelFor(request);
   const std::vector<Token> tokens = TokenizeChecked(*source, request.text);
   RnnLesson r = ComputeRnnLesson(source->Embed(tokens), p, cancel);
   for (const Token& t : tokens) r.tokens.push_back(DisplayToken(t.text));

@@ -36,8 +36,8 @@ std::vector<double> RotateRope(const std::vector<double>& x, double position, do
 RopeLesson RunRopeLesson(Engine& engine, const Request& request, const RopeParams& p, const CancelToken* cancel) {
   Request r = request;
   r.positional = Positional::Rope;
-  const auto source = engine.Source(r);
-  if (source->Shape().has_learned_positions) r.positional = Positional::Learned;
+  const auto source = engine.ModelFor(r);
+  if (source->Shape().positional) r.positional = *source->Shape().positional;
   const TracePtr t = engine.Run(r, cancel);
   RopeLesson L;
   L.n = t->n();

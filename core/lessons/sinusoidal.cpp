@@ -81,13 +81,13 @@ SinusoidalLesson ComputeSinusoidalLesson(int n, int d_model, const SinusoidalPar
 
 SinusoidalLesson RunSinusoidalLesson(Engine& engine, const Request& request, const SinusoidalParams& p,
                                      const CancelToken* cancel) {
-  const auto source = engine.Source(request);
+  const auto source = engine.ModelFor(request);
   const ModelShape shape = source->Shape();
   const int n = static_cast<int>(TokenizeChecked(*source, request.text).size());
   ThrowIfCancelled(cancel);
   const int positions = std::clamp(p.positions > 0 ? p.positions : std::max(n, 64), 2, kMaxTokens);
   Mat learned;
-  if (shape.has_learned_positions) learned = source->LearnedPositions(positions);
+  if (shape.has_learned_positions()) learned = source->LearnedPositions(positions);
   SinusoidalLesson L = ComputeSinusoidalLesson(n, shape.d_model, p, learned);
   for (const Token& t : source->Tokenize(request.text)) L.tokens.push_back(DisplayToken(t.text));
   return L;

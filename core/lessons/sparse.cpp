@@ -6,7 +6,7 @@
 #include "core/attention/mask.h"
 #include "core/attention/tiled.h"
 #include "core/engine.h"
-#include "core/model/gpt2_model.h"
+#include "core/forward.h"
 #include "core/lessons/weights_difference.h"
 
 namespace attnviz::lessons {
@@ -80,34 +80,7 @@ AttentionWork RunKernel(const Trace& t, int layer, const CancelToken* cancel) {
   return w;
 }
 
-// The residual stream after the last layer at the last token (1, D), rebuilt
-// from the trace: embedding + position, then each layer's NextResidual with
-// that layer's attention output row. Row-wise by construction of every source
-// (GPT-2's residual, LayerNorm and MLP act on each token alone), so one row
-// reproduces what the engine had for that token.
-Mat FinalResidualOfLastToken(const Trace& t, const WeightSource& source) {
-  const int n = t.n();
-  Mat x = source.Embed(t.tokens).bottomRows(1);
-  if (t.positional_encoding.rows() == n) x += t.positional_encoding.bottomRows(1);
-  for (int l = 0; l < static_cast<int>(t.layers.size()); ++l) {
-    const Mat attn = t.layers[l].output.bottomRows(1);
-    x = source.NextResidual(l, x, attn);
-  }
-  return x;
-}
-
-// The whole distribution: GPT-2's (the only source with a vocabulary today).
-std::vector<double> DistributionAfter(const WeightSource& source, const Mat& final_residual) {
-  const auto* gpt2 = dynamic_cast<const Gpt2Model*>(&source);
-  return gpt2 ? gpt2->NextTokenDistribution(final_residual) : std::vector<double>{};
-}
-
 }  // namespace
-
-std::vector<double> NextTokenDistributionOf(const Trace& t, const WeightSource& source) {
-  if (source.Shape().vocab_size <= 0 || t.n() == 0) return {};
-  return DistributionAfter(source, FinalResidualOfLastToken(t, source));
-}
 
 double KlDivergence(const std::vector<double>& p, const std::vector<double>& q) {
   double kl = 0;
@@ -133,13 +106,11 @@ SparseLesson RunSparseLesson(Engine& engine, const Request& request, const Spars
   L.tile = std::max(1, p.tile);
   L.full_kernel = RunKernel(*L.full, L.layer, cancel);
   // The next-token distributions (loaded models only).
-  const std::shared_ptr<const WeightSource> source = engine.Source(request);
+  const ModelPtr source = engine.ModelFor(request);
   const int top = std::clamp(p.top, 1, 50);
   std::vector<double> p_full;
-  Mat x_full;
-  if (source->Shape().vocab_size > 0) {
-    x_full = FinalResidualOfLastToken(*L.full, *source);
-    p_full = DistributionAfter(*source, x_full);
+  if (source->Shape().predicts_tokens()) {
+    p_full = NextTokenDistribution(*source, L.full->final_residual);
     L.next_available = !p_full.empty();
   }
   for (MaskPattern pattern : {MaskPattern::Sliding, MaskPattern::GlobalLocal, MaskPattern::BlockSparse}) {
@@ -176,16 +147,15 @@ SparseLesson RunSparseLesson(Engine& engine, const Request& request, const Spars
     }
     if (L.next_available) {
       ThrowIfCancelled(cancel);
-      const Mat x = FinalResidualOfLastToken(t, *source);
-      const std::vector<double> q = DistributionAfter(*source, x);
+      const std::vector<double> q = NextTokenDistribution(*source, t.final_residual);
       sp.kl = KlDivergence(p_full, q);
       double tv = 0;
       for (std::size_t v = 0; v < q.size(); ++v) tv += std::abs(p_full[v] - q[v]);
       sp.top_changed = tv / 2;
-      for (const NextToken& nt : source->PredictNext(x, top))
+      for (const NextToken& nt : TopTokens(*source, q, top))
         sp.top.push_back({nt.id, DisplayToken(nt.text), p_full[nt.id], q[nt.id]});
       if (L.full_top.empty())
-        for (const NextToken& nt : source->PredictNext(x_full, top))
+        for (const NextToken& nt : TopTokens(*source, p_full, top))
           L.full_top.push_back({nt.id, DisplayToken(nt.text), p_full[nt.id], 0.0});
       // Full attention's favourites, and what the pattern leaves them.
       for (const SparseNextToken& f : L.full_top) sp.before.push_back({f.id, f.text, f.p_full, q[f.id]});

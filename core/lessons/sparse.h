@@ -20,11 +20,10 @@
 //     (ANDed with the model's own causal mask, as the engine does for a model
 //     trained causal), and KL(p_full || p_sparse) of the two next-token
 //     distributions over the whole vocabulary, with the top tokens before and
-//     after. The final residual of the last token is rebuilt from the trace
-//     (its embedding, position, and each layer's attention output row, through
-//     the model's own NextResidual, which is row-wise), so no second forward
-//     pass is kept in step with the engine. The built-in model has no
-//     vocabulary: next_available is false and the chapter says why.
+//     after, from each trace's final residual through the model's final norm
+//     and unembedding (core/forward.h: the same path as the next-token panel).
+//     The built-in model has no vocabulary: next_available is false and the
+//     chapter says why.
 #pragma once
 #include <string>
 #include <vector>
@@ -33,7 +32,7 @@
 
 #include "core/attention/attention_batch.h"
 #include "core/cancel.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "core/request.h"
 #include "core/trace.h"
 
@@ -60,11 +59,6 @@ struct SparseNextToken {
   double p_full = 0;        // full (causal) attention
   double p_sparse = 0;      // under the pattern
 };
-
-// The whole next-token distribution after a trace's last token (V, double),
-// rebuilt from the trace's layer outputs through `source` (see the top of this
-// file); empty when the source has no vocabulary.
-std::vector<double> NextTokenDistributionOf(const Trace& t, const WeightSource& source);
 
 // KL(p || q) = Σ_v p_v ln(p_v / q_v) in nats, over v with p_v > 0.
 double KlDivergence(const std::vector<double>& p, const std::vector<double>& q);

@@ -7,28 +7,30 @@
 
 namespace attnviz::lessons {
 
-ModelShape VariantSource::Shape() const {
-  ModelShape s = base_->Shape();
-  if (strip_positions) {
-    s.has_learned_positions = false;
-    s.causal = false;
+VariantSource::VariantSource(ModelPtr base, VariantChanges changes)
+    : ModelVariant(std::move(base)), changes_(std::move(changes)), shape_(Base()->Shape()) {
+  if (changes_.strip_positions) {
+    // Positions off means the same for every model: no learned (or rotary)
+    // positions of its own, and no forced causal mask either.
+    shape_.positional.reset();
+    shape_.causal = false;
   }
-  return s;
 }
 
 std::vector<Token> VariantSource::Tokenize(std::string_view text) const {
-  std::vector<Token> base = base_->Tokenize(text);
-  if (token_order.empty()) return base;
+  std::vector<Token> base = Base()->Tokenize(text);
+  if (changes_.token_order.empty()) return base;
   std::vector<Token> out;
-  out.reserve(token_order.size());
-  for (int k : token_order)
+  out.reserve(changes_.token_order.size());
+  for (int k : changes_.token_order)
     if (k >= 0 && k < static_cast<int>(base.size())) out.push_back(base[k]);  // spans still point into the text
   return out;
 }
 
-const LayerWeights& VariantSource::Layer(int layer) const {
-  if (layer >= 0 && layer < static_cast<int>(layers.size()) && layers[layer]) return *layers[layer];
-  return base_->Layer(layer);
+std::shared_ptr<const LayerWeights> VariantSource::Layer(int layer) const {
+  if (layer >= 0 && layer < static_cast<int>(changes_.layers.size()) && changes_.layers[layer])
+    return changes_.layers[layer];
+  return Base()->Layer(layer);
 }
 
 std::vector<int> ShuffledOrder(int n, std::uint64_t seed) {

@@ -16,33 +16,29 @@
 #include <memory>
 #include <vector>
 
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 
 namespace attnviz::lessons {
 
-class VariantSource final : public WeightSource {
- public:
-  explicit VariantSource(std::shared_ptr<const WeightSource> base) : base_(std::move(base)) {}
-
+// What a variant changes (each empty or false = the base's).
+struct VariantChanges {
   std::vector<int> token_order;                              // empty = the base's order
   bool strip_positions = false;
   std::vector<std::shared_ptr<const LayerWeights>> layers;   // per layer; null = the base's
+};
 
-  ModelShape Shape() const override;
+class VariantSource final : public ModelVariant {
+ public:
+  VariantSource(ModelPtr base, VariantChanges changes);
+
+  const ModelShape& Shape() const override { return shape_; }
   std::vector<Token> Tokenize(std::string_view text) const override;
-  Mat Embed(const std::vector<Token>& tokens) const override { return base_->Embed(tokens); }
-  Mat LearnedPositions(int n) const override { return strip_positions ? Mat() : base_->LearnedPositions(n); }
-  const LayerWeights& Layer(int layer) const override;
-  Mat AttentionInput(int layer, const Mat& residual) const override { return base_->AttentionInput(layer, residual); }
-  Mat NextResidual(int layer, const Mat& residual, const Mat& attention_result) const override {
-    return base_->NextResidual(layer, residual, attention_result);
-  }
-  std::vector<NextToken> PredictNext(const Mat& final_residual, int k) const override {
-    return base_->PredictNext(final_residual, k);
-  }
+  Mat LearnedPositions(int n) const override { return changes_.strip_positions ? Mat() : Base()->LearnedPositions(n); }
+  std::shared_ptr<const LayerWeights> Layer(int layer) const override;
 
  private:
-  std::shared_ptr<const WeightSource> base_;
+  VariantChanges changes_;
+  ModelShape shape_;
 };
 
 // A seeded shuffle of 0..n-1 (Fisher-Yates on SeededRng) that moves every

@@ -12,7 +12,7 @@
 //   [SECTION] Head construction kit (position rotations, PE cancellation, RoPE terms)
 //   [SECTION] Layer 1: the eight heads
 //   [SECTION] Layer 2: heads that read what layer 1 wrote
-//   [SECTION] WeightSource
+//   [SECTION] Model
 //
 // ---------------------------------------------------------------------------
 // Residual stream layout, D = 64. PE pair k lives in dims (2k, 2k+1) =
@@ -110,7 +110,7 @@
 // the positions and word features layer 2 reads: duplicate-token's and
 // local-context's on the identity dims. The other heads' outputs are what the
 // chapters show per head; nothing downstream needs them.) There is no MLP; the
-// residual after layer 1 is X + result (WeightSource's default NextResidual).
+// residual after layer 1 is X + result (Model's default NextResidual).
 //
 // ---------------------------------------------------------------------------
 // Layer 2 reads X + what layer 1 wrote. pw_j = the previous-word dims of
@@ -772,14 +772,20 @@ LayerWeights LayerTwo(PositionDesign d) {
 }
 
 // ============================================================================
-// [SECTION] WeightSource
+// [SECTION] Model
 // ============================================================================
 
-class BuiltinModel final : public WeightSource {
+class BuiltinModel final : public Model {
  public:
   explicit BuiltinModel(PositionDesign d) : lexicon_(Lexicon::Builtin()) {
-    layers_[0] = LayerOne(d);
-    layers_[1] = LayerTwo(d);
+    layers_[0] = std::make_shared<const LayerWeights>(LayerOne(d));
+    layers_[1] = std::make_shared<const LayerWeights>(LayerTwo(d));
+    shape_.name = "builtin";
+    shape_.family = "builtin";
+    shape_.d_model = kD;
+    shape_.heads = shape_.kv_heads = kH;
+    shape_.d_k = kDk;
+    shape_.layers = kLayers;
     for (const TopicRule& r : kTopicOfClass) {
       const int id = lexicon_.ClassId(r.wordnet_class);
       if (id >= 0) {
@@ -789,7 +795,7 @@ class BuiltinModel final : public WeightSource {
     }
   }
 
-  ModelShape Shape() const override { return {"builtin", kD, kH, kH, kDk, kLayers, false, false, 0}; }
+  const ModelShape& Shape() const override { return shape_; }
 
   // (N, 64): POS, identity and topic parts per token; zero in dims 0..31 and
   // in the previous-word dims (layer 1 writes there).
@@ -799,10 +805,13 @@ class BuiltinModel final : public WeightSource {
     return x;
   }
 
-  const LayerWeights& Layer(int layer) const override { return layers_.at(static_cast<std::size_t>(layer)); }
+  std::shared_ptr<const LayerWeights> Layer(int layer) const override {
+    return layers_.at(static_cast<std::size_t>(layer));
+  }
 
-  // NextResidual stays the default, residual + layer result: layer 1's W_o
-  // already puts its one write where layer 2 reads it.
+  // No norm and no MLP (the interface's defaults): the residual after layer 1
+  // is X + its result, and layer 1's W_o already puts its one write where
+  // layer 2 reads it.
 
  private:
   template <class Row>
@@ -850,7 +859,8 @@ class BuiltinModel final : public WeightSource {
 
   const Lexicon& lexicon_;
   std::vector<int> topic_of_class_;  // lexicon class id -> topic, -1 for none
-  std::array<LayerWeights, kLayers> layers_;
+  std::array<std::shared_ptr<const LayerWeights>, kLayers> layers_;
+  ModelShape shape_;
 };
 
 PositionDesign DesignFor(Positional positional) {
@@ -860,12 +870,12 @@ PositionDesign DesignFor(Positional positional) {
 
 }  // namespace
 
-std::shared_ptr<const WeightSource> MakeBuiltinModel(Positional positional) {
+ModelPtr MakeBuiltinModel(Positional positional) {
   if (DesignFor(positional) == PositionDesign::Sinusoidal) {
-    static const std::shared_ptr<const WeightSource> model = std::make_shared<BuiltinModel>(PositionDesign::Sinusoidal);
+    static const ModelPtr model = std::make_shared<BuiltinModel>(PositionDesign::Sinusoidal);
     return model;
   }
-  static const std::shared_ptr<const WeightSource> model = std::make_shared<BuiltinModel>(PositionDesign::Rotary);
+  static const ModelPtr model = std::make_shared<BuiltinModel>(PositionDesign::Rotary);
   return model;
 }
 

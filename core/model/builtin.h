@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "core/request.h"
 
 namespace attnviz {
@@ -31,7 +31,7 @@ inline constexpr std::array<int, 6> kBuiltinPreviousWordDims = {44, 45, 46, 47, 
 // carries no positions) they are constant queries and keys that RoPE turns by
 // position. Everything else is the same. Shared and immutable; built once per
 // design (the lexicon is parsed on first use).
-std::shared_ptr<const WeightSource> MakeBuiltinModel(Positional positional = Positional::Sinusoidal);
+ModelPtr MakeBuiltinModel(Positional positional = Positional::Sinusoidal);
 
 // The cache key of the design a positional kind uses ("builtin" or
 // "builtin/rotary"): requests that differ only in it need another source.

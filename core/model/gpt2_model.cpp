@@ -174,12 +174,16 @@ std::shared_ptr<Gpt2Model> Gpt2Model::Load(const std::string& directory, const s
   const int dk = D / H;
   const auto d = static_cast<std::uint64_t>(D);
   m->shape_.name = name;
+  m->shape_.family = "gpt2";
   m->shape_.d_model = D;
   m->shape_.heads = H;
   m->shape_.kv_heads = H;
   m->shape_.d_k = dk;
   m->shape_.layers = L;
-  m->shape_.has_learned_positions = true;
+  m->shape_.d_mlp = F;
+  m->shape_.norm = NormKind::LayerNorm;
+  m->shape_.mlp = MlpKind::GeluTanh;
+  m->shape_.positional = Positional::Learned;
   m->shape_.causal = true;
   m->shape_.max_positions = P;
   m->shape_.vocab_size = V;
@@ -198,8 +202,14 @@ std::shared_ptr<Gpt2Model> Gpt2Model::Load(const std::string& directory, const s
   // x W, which is SPEC.md's row-vector convention already.
   m->wte_.resize(V, D);
   m->wpe_.resize(P, D);
-  m->ln_f_g_.resize(D);
-  m->ln_f_b_.resize(D);
+  const float eps = static_cast<float>(c.layer_norm_epsilon);
+  auto norm = [D, eps](NormSpec& n) {
+    n.kind = NormKind::LayerNorm;
+    n.weight.resize(D);
+    n.bias.resize(D);
+    n.eps = eps;
+  };
+  norm(m->ln_f_);
   std::vector<std::shared_ptr<LayerWeights>> attention(L);
   m->blocks_.resize(L);
   std::vector<Expected> expected;
@@ -208,8 +218,8 @@ std::shared_ptr<Gpt2Model> Gpt2Model::Load(const std::string& directory, const s
   };
   want("wte.weight", {static_cast<std::uint64_t>(V), d}, m->wte_.data());
   want("wpe.weight", {static_cast<std::uint64_t>(P), d}, m->wpe_.data());
-  want("ln_f.weight", {d}, m->ln_f_g_.data());
-  want("ln_f.bias", {d}, m->ln_f_b_.data());
+  want("ln_f.weight", {d}, m->ln_f_.weight.data());
+  want("ln_f.bias", {d}, m->ln_f_.bias.data());
   for (int l = 0; l < L; ++l) {
     Gpt2BlockWeights& b = m->blocks_[l];
     auto a = std::make_shared<LayerWeights>();
@@ -218,13 +228,14 @@ std::shared_ptr<Gpt2Model> Gpt2Model::Load(const std::string& directory, const s
     a->kv_heads.resize(H);
     a->W_o.resize(D, D);
     a->b_o.resize(D);
-    b.ln_1_g.resize(D); b.ln_1_b.resize(D); b.ln_2_g.resize(D); b.ln_2_b.resize(D);
+    norm(b.ln_1);
+    norm(b.ln_2);
     b.W_fc.resize(D, F); b.b_fc.resize(F); b.W_proj.resize(F, D); b.b_proj.resize(D);
     const std::string h = "h." + std::to_string(l) + ".";
-    want(h + "ln_1.weight", {d}, b.ln_1_g.data());
-    want(h + "ln_1.bias", {d}, b.ln_1_b.data());
-    want(h + "ln_2.weight", {d}, b.ln_2_g.data());
-    want(h + "ln_2.bias", {d}, b.ln_2_b.data());
+    want(h + "ln_1.weight", {d}, b.ln_1.weight.data());
+    want(h + "ln_1.bias", {d}, b.ln_1.bias.data());
+    want(h + "ln_2.weight", {d}, b.ln_2.weight.data());
+    want(h + "ln_2.bias", {d}, b.ln_2.bias.data());
     want(h + "attn.c_proj.weight", {d, d}, a->W_o.data());
     want(h + "attn.c_proj.bias", {d}, a->b_o.data());
     want(h + "mlp.c_fc.weight", {d, static_cast<std::uint64_t>(F)}, b.W_fc.data());
@@ -309,9 +320,9 @@ std::shared_ptr<Gpt2Model> Gpt2Model::Load(const std::string& directory, const s
 }
 
 std::size_t Gpt2Model::WeightBytes() const {
-  std::size_t floats = wte_.size() + wpe_.size() + lm_head_.size() + ln_f_g_.size() + ln_f_b_.size();
+  std::size_t floats = wte_.size() + wpe_.size() + lm_head_.size() + ln_f_.weight.size() + ln_f_.bias.size();
   for (const Gpt2BlockWeights& b : blocks_) {
-    floats += b.ln_1_g.size() * 4 + b.W_fc.size() + b.b_fc.size() + b.W_proj.size() + b.b_proj.size();
+    floats += b.ln_1.weight.size() * 4 + b.W_fc.size() + b.b_fc.size() + b.W_proj.size() + b.b_proj.size();
     const LayerWeights& a = *b.attention;
     floats += a.W_o.size() + a.b_o.size();
     for (const QueryHeadWeights& q : a.q_heads) floats += q.W_q.size() + q.b_q.size();
@@ -323,6 +334,15 @@ std::size_t Gpt2Model::WeightBytes() const {
 // [SECTION] Forward pass: embeddings, LayerNorm, MLP
 
 std::vector<Token> Gpt2Model::Tokenize(std::string_view text) const { return tokenizer_.Tokenize(text); }
+
+std::string Gpt2Model::TokenText(int id) const {
+  // A padded embedding (vocab_size > the tokenizer's) has ids with no text.
+  return id >= 0 && id < tokenizer_.VocabSize() ? tokenizer_.DecodeBytes(id) : std::string();
+}
+
+std::string Gpt2Model::DescribeTokenizer() const {
+  return "GPT-2 byte-level BPE, " + std::to_string(tokenizer_.VocabSize()) + " tokens";
+}
 
 Mat Gpt2Model::Embed(const std::vector<Token>& tokens) const {
   Mat x(static_cast<int>(tokens.size()), config_.n_embd);
@@ -346,29 +366,8 @@ Mat Gpt2Model::LearnedPositions(int n) const {
   return wpe_.topRows(n);
 }
 
-void LayerNormRows(const float* x, int rows, int d, const float* g, const float* b, float eps, float* out) {
-  for (int i = 0; i < rows; ++i) {
-    const float* xi = x + static_cast<long>(i) * d;
-    float* oi = out + static_cast<long>(i) * d;
-    // Two passes (mean, then the mean of squared deviations): no cancellation
-    // from E[x^2] - E[x]^2 when the residual stream has a large mean.
-    float mean = 0;
-    for (int j = 0; j < d; ++j) mean += xi[j];
-    mean /= static_cast<float>(d);
-    float var = 0;
-    for (int j = 0; j < d; ++j) var += (xi[j] - mean) * (xi[j] - mean);
-    var /= static_cast<float>(d);
-    const float inv = 1.0f / std::sqrt(var + eps);
-    for (int j = 0; j < d; ++j) oi[j] = (xi[j] - mean) * inv * g[j] + b[j];
-  }
-}
-
 Mat Gpt2Model::AttentionInput(int layer, const Mat& residual) const {
-  const Gpt2BlockWeights& b = blocks_[layer];
-  Mat a(residual.rows(), residual.cols());
-  LayerNormRows(residual.data(), static_cast<int>(residual.rows()), config_.n_embd, b.ln_1_g.data(), b.ln_1_b.data(),
-                static_cast<float>(config_.layer_norm_epsilon), a.data());
-  return a;
+  return ApplyNorm(blocks_[layer].ln_1, residual);
 }
 
 namespace {
@@ -390,17 +389,13 @@ struct Tiling {
 
 }  // namespace
 
-Mat Gpt2Model::NextResidual(int layer, const Mat& residual, const Mat& attention_result) const {
+Mat Gpt2Model::Mlp(int layer, const Mat& resid_mid) const {
   const Gpt2BlockWeights& b = blocks_[layer];
-  const int n = static_cast<int>(residual.rows()), D = config_.n_embd, F = config_.n_inner;
+  const int n = static_cast<int>(resid_mid.rows()), D = config_.n_embd, F = config_.n_inner;
   const int threads = threads_.load(std::memory_order_relaxed);
   const int T = threads > 0 ? std::min(threads, ThreadPool::Shared().threads()) : ThreadPool::Shared().threads();
 
-  // h' = h + attn, and LayerNorm(h'; ln_2). Cheap (N x D), one pass.
-  Mat out = residual + attention_result;  // (N, D) becomes h' + mlp(.)
-  Mat ln(n, D);                           // (N, D)
-  LayerNormRows(out.data(), n, D, b.ln_2_g.data(), b.ln_2_b.data(), static_cast<float>(config_.layer_norm_epsilon),
-                ln.data());
+  const Mat ln = ApplyNorm(b.ln_2, resid_mid);  // (N, D) LayerNorm(h'; ln_2)
 
   // hidden = gelu(ln W_fc + b_fc): (N, F).
   Mat hidden(n, F);
@@ -418,8 +413,9 @@ Mat Gpt2Model::NextResidual(int layer, const Mat& residual, const Mat& attention
       },
       T);
 
-  // out = h' + b_proj + hidden W_proj: (N, D).
-  out.rowwise() += b.b_proj;
+  // out = b_proj + hidden W_proj: (N, D).
+  Mat out(n, D);
+  out.rowwise() = b.b_proj;
   const Tiling t2(n, D, T);
   ParallelFor(
       t2.Count(),
@@ -436,58 +432,29 @@ Mat Gpt2Model::NextResidual(int layer, const Mat& residual, const Mat& attention
 
 // [SECTION] Next-token prediction
 
-std::vector<float> Gpt2Model::FinalLogits(const Mat& final_residual) const {
-  const int D = config_.n_embd;
-  const int last = static_cast<int>(final_residual.rows()) - 1;
-  Eigen::VectorXf x(D);
-  LayerNormRows(final_residual.data() + static_cast<long>(last) * D, 1, D, ln_f_g_.data(), ln_f_b_.data(),
-                static_cast<float>(config_.layer_norm_epsilon), x.data());
-  const Mat& head = lm_head_.size() != 0 ? lm_head_ : wte_;  // (V, D)
-  const int V = static_cast<int>(head.rows());
-  std::vector<float> logits(V);
+void Gpt2Model::Unembed(const float* normed, int rows, float* logits) const {
+  const Mat& head = UnembeddingMatrix();  // (V, D)
+  const int V = static_cast<int>(head.rows()), D = config_.n_embd;
   // Reading the (V, D) matrix once is the cost (154 MB for GPT-2 small), so
-  // split it by rows over the threads.
+  // split it by vocabulary rows over the threads.
   const int threads = threads_.load(std::memory_order_relaxed);
   constexpr int kChunk = 4096;
   const int chunks = (V + kChunk - 1) / kChunk;
+  const Eigen::Map<const Mat> x(normed, rows, D);
+  Eigen::Map<Mat> out(logits, rows, V);
   ParallelFor(
       chunks,
       [&](int c) {
         const int v0 = c * kChunk, cnt = std::min(kChunk, V - v0);
-        Eigen::Map<Eigen::VectorXf>(logits.data() + v0, cnt).noalias() = head.middleRows(v0, cnt) * x;
+        out.middleCols(v0, cnt).noalias() = x * head.middleRows(v0, cnt).transpose();
       },
       threads);
-  return logits;
 }
 
-std::vector<double> Gpt2Model::NextTokenDistribution(const Mat& final_residual) const {
-  if (final_residual.rows() == 0) return {};
-  const std::vector<float> logits = FinalLogits(final_residual);
-  // Softmax in double: the 50 k terms sum without losing the small ones.
-  const double mx = *std::max_element(logits.begin(), logits.end());
-  std::vector<double> p(logits.size());
-  double sum = 0;
-  for (std::size_t i = 0; i < logits.size(); ++i) sum += (p[i] = std::exp(static_cast<double>(logits[i]) - mx));
-  for (double& v : p) v /= sum;
-  return p;
-}
-
-std::vector<NextToken> Gpt2Model::PredictNext(const Mat& final_residual, int k) const {
-  const std::vector<double> p = NextTokenDistribution(final_residual);
-  k = std::min<int>(k, static_cast<int>(p.size()));
-  if (k <= 0) return {};
-  std::vector<int> ids(p.size());
-  std::iota(ids.begin(), ids.end(), 0);
-  // Most likely first; equal probabilities by id, so the order is reproducible.
-  std::partial_sort(ids.begin(), ids.begin() + k, ids.end(),
-                    [&](int a, int b) { return p[a] != p[b] ? p[a] > p[b] : a < b; });
-  std::vector<NextToken> out;
-  for (int i = 0; i < k; ++i) {
-    const int id = ids[i];
-    // A padded embedding (vocab_size > the tokenizer's) has ids with no text.
-    out.push_back({id, id < tokenizer_.VocabSize() ? tokenizer_.DecodeBytes(id) : std::string(), static_cast<float>(p[id])});
-  }
-  return out;
+RowVec Gpt2Model::UnembeddingOf(int id) const {
+  const Mat& head = UnembeddingMatrix();
+  if (id < 0 || id >= head.rows()) return RowVec();
+  return head.row(id);
 }
 
 }  // namespace attnviz

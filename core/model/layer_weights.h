@@ -1,6 +1,6 @@
-// The weights of one attention layer and the shape of a model: what a weight
-// source hands the engine, and what a trace points at (shared, never copied per
-// trace: a GPT-2 small trace refers to the model's own 85 MB of weights).
+// The weights of one attention layer: what a model hands the engine, and what
+// a trace points at (shared, never copied per trace: a GPT-2 small trace refers
+// to the model's own 85 MB of weights).
 #pragma once
 #include <string>
 #include <vector>
@@ -27,19 +27,11 @@ struct LayerWeights {
   std::vector<KvHeadWeights> kv_heads;    // native kv heads (H for MHA models)
   Mat W_o;                                // (H*dk, D)
   RowVec b_o;                             // (D)
+  // Qwen3's per-head RMSNorm of every query and key row before RoPE
+  // (q_norm, k_norm: one gain vector shared by all heads); empty = none.
+  RowVec q_norm, k_norm;                  // (dk)
+  float qk_norm_eps = 1e-6f;
 };
 
-struct ModelShape {
-  std::string name;      // shown in titles and the trace config
-  int d_model = 0;
-  int heads = 0;
-  int kv_heads = 0;      // native
-  int d_k = 0;
-  int layers = 0;
-  bool has_learned_positions = false;  // GPT-2's wpe: the trace's positional kind is then always "learned"
-  bool causal = false;                 // trained as a decoder: the engine always ANDs the mask with causal
-  int vocab_size = 0;                  // > 0 when the model predicts next tokens (PredictNext)
-  int max_positions = 0;               // longest input the model reads (GPT-2: n_positions), 0 = no limit
-};
 
 }  // namespace attnviz

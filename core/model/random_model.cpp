@@ -32,10 +32,11 @@ RowVec RandomVec(SplitMix64& rng, int n, float stddev) {
   return v;
 }
 
-class RandomModel final : public WeightSource {
+class RandomModel final : public Model {
  public:
   RandomModel(std::uint64_t seed, int d_model, int heads, int layers) : seed_(seed) {
     shape_.name = "random";
+    shape_.family = "random";
     shape_.d_model = d_model;
     shape_.heads = heads;
     shape_.kv_heads = heads;
@@ -58,11 +59,11 @@ class RandomModel final : public WeightSource {
       }
       lw.W_o = RandomMat(rng, heads * dk, d_model, 1.0f / std::sqrt(static_cast<float>(heads * dk)));
       lw.b_o = RandomVec(rng, d_model, b);
-      layers_.push_back(std::move(lw));
+      layers_.push_back(std::make_shared<const LayerWeights>(std::move(lw)));
     }
   }
 
-  ModelShape Shape() const override { return shape_; }
+  const ModelShape& Shape() const override { return shape_; }
 
   Mat Embed(const std::vector<Token>& tokens) const override {
     Mat x(static_cast<int>(tokens.size()), shape_.d_model);
@@ -73,7 +74,7 @@ class RandomModel final : public WeightSource {
     return x;
   }
 
-  const LayerWeights& Layer(int layer) const override { return layers_.at(layer); }
+  std::shared_ptr<const LayerWeights> Layer(int layer) const override { return layers_.at(layer); }
 
   // Layer 0 reads embeddings plus positions as they are; deeper layers read the
   // row-normalised residual stream (pre-LN, no gain), which keeps every layer's
@@ -93,12 +94,12 @@ class RandomModel final : public WeightSource {
  private:
   std::uint64_t seed_;
   ModelShape shape_;
-  std::vector<LayerWeights> layers_;
+  std::vector<std::shared_ptr<const LayerWeights>> layers_;
 };
 
 }  // namespace
 
-std::shared_ptr<const WeightSource> MakeRandomModel(std::uint64_t seed, int d_model, int heads, int layers) {
+ModelPtr MakeRandomModel(std::uint64_t seed, int d_model, int heads, int layers) {
   return std::make_shared<RandomModel>(seed, d_model, heads, layers);
 }
 

@@ -5,10 +5,10 @@
 #include <cstdint>
 #include <memory>
 
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 
 namespace attnviz {
 
-std::shared_ptr<const WeightSource> MakeRandomModel(std::uint64_t seed, int d_model, int heads, int layers);
+ModelPtr MakeRandomModel(std::uint64_t seed, int d_model, int heads, int layers);
 
 }  // namespace attnviz

@@ -3,7 +3,7 @@
 //   build/tests/tools/attnviz_make_checkpoint /tmp/attnviz-gpt2-small
 //   ATTNVIZ_BENCH_MODEL=/tmp/attnviz-gpt2-small build/tests/bench/bench_gpt2
 // Read the CPU column on a shared machine (wall time includes waiting for a core).
-//   Mlp/N          NextResidual: h + attn, LayerNorm, c_fc, GELU, c_proj (N x 768 x 3072 twice)
+//   Mlp/N          Mlp: LayerNorm ln_2, c_fc, GELU, c_proj (N x 768 x 3072 twice)
 //   AttentionInput LayerNorm ln_1 of N rows
 //   PredictNext    ln_f of the last row, logits over 50,257 tokens, softmax, top 10
 //   Load           config, tokenizer, mapped safetensors to float32
@@ -17,6 +17,7 @@
 #include <string>
 
 #include "core/engine.h"
+#include "core/forward.h"
 #include "core/lessons/heads.h"
 #include "core/model/gpt2_model.h"
 
@@ -43,8 +44,8 @@ attnviz::Mat Residual(int n) {
 
 void BM_Mlp(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  const attnviz::Mat h = Residual(n), attn = Residual(n);
-  for (auto _ : state) benchmark::DoNotOptimize(Model()->NextResidual(0, h, attn));
+  const attnviz::Mat h = Residual(n);
+  for (auto _ : state) benchmark::DoNotOptimize(Model()->Mlp(0, h));
   const double flops = 2.0 * 2 * n * Model()->Shape().d_model * Model()->Config().n_inner;
   state.counters["GFLOP/s"] = benchmark::Counter(flops, benchmark::Counter::kIsIterationInvariantRate, benchmark::Counter::kIs1000);
 }
@@ -58,7 +59,10 @@ BENCHMARK(BM_AttentionInput)->Arg(1024)->Unit(benchmark::kMillisecond);
 
 void BM_PredictNext(benchmark::State& state) {
   const attnviz::Mat h = Residual(16);
-  for (auto _ : state) benchmark::DoNotOptimize(Model()->PredictNext(h, 10));
+  for (auto _ : state) {
+    const auto& model = *Model();
+    benchmark::DoNotOptimize(attnviz::TopTokens(model, attnviz::NextTokenDistribution(model, h), 10));
+  }
 }
 BENCHMARK(BM_PredictNext)->Unit(benchmark::kMillisecond);
 

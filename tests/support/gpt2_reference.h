@@ -15,12 +15,18 @@ namespace attnviz::test {
 
 // What the reference computes: every layer's and head's attention weights and
 // the next-token distribution after the last token.
+using Rows = std::vector<std::vector<double>>;
+
 struct Reference {
   std::vector<std::vector<std::vector<double>>> weights;  // [layer][head] (N*N) row-major
   std::vector<double> probs;                              // (V)
+  std::vector<Rows> resid_pre;                            // [layer] (N, D) the residual entering each layer
+  std::vector<double> logits;                             // (V) at the last position
 };
 
-using Rows = std::vector<std::vector<double>>;
+// Replaces a head's output (N rows of dk) before c_proj, as an intervention
+// does: called for every (layer, head) with the computed rows.
+using HeadOutputEdit = std::function<void(int layer, int head, Rows& z)>;
 
 inline Rows LayerNormRef(const Rows& x, const float* g, const float* b, double eps) {
   Rows out = x;
@@ -51,7 +57,8 @@ inline Rows AffineRef(const Rows& x, const float* W, const float* b, int in, int
 // `allows(i, j)`: whether query i may read key j; GPT-2's own mask is j <= i.
 // Masked weights are 0. Written independently of core (plain loops, double).
 inline Reference ReferenceForward(const Gpt2Weights& w, const std::vector<int>& ids,
-                                  const std::function<bool(int, int)>& allows = [](int i, int j) { return j <= i; }) {
+                                  const std::function<bool(int, int)>& allows = [](int i, int j) { return j <= i; },
+                                  const HeadOutputEdit& edit_z = nullptr) {
   const Gpt2Sizes& s = w.sizes;
   const int N = static_cast<int>(ids.size()), D = s.n_embd, H = s.n_head, dk = D / H, F = s.Inner();
   Reference ref;
@@ -59,6 +66,7 @@ inline Reference ReferenceForward(const Gpt2Weights& w, const std::vector<int>& 
   for (int i = 0; i < N; ++i)
     for (int j = 0; j < D; ++j) h[i][j] = static_cast<double>(w.Data("wte.weight")[ids[i] * D + j]) + w.Data("wpe.weight")[i * D + j];
   for (int l = 0; l < s.n_layer; ++l) {
+    ref.resid_pre.push_back(h);
     const std::string p = "h." + std::to_string(l) + ".";
     const Rows a = LayerNormRef(h, w.Data(p + "ln_1.weight"), w.Data(p + "ln_1.bias"), s.layer_norm_epsilon);
     const Rows qkv = AffineRef(a, w.Data(p + "attn.c_attn.weight"), w.Data(p + "attn.c_attn.bias"), D, 3 * D);
@@ -88,6 +96,14 @@ inline Reference ReferenceForward(const Gpt2Weights& w, const std::vector<int>& 
           concat[i][hh * dk + c] = o;
         }
       }
+      if (edit_z) {
+        Rows z(N, std::vector<double>(dk));
+        for (int i = 0; i < N; ++i)
+          for (int c = 0; c < dk; ++c) z[i][c] = concat[i][hh * dk + c];
+        edit_z(l, hh, z);
+        for (int i = 0; i < N; ++i)
+          for (int c = 0; c < dk; ++c) concat[i][hh * dk + c] = z[i][c];
+      }
       ref.weights.back().push_back(std::move(wts));
     }
     const Rows attn = AffineRef(concat, w.Data(p + "attn.c_proj.weight"), w.Data(p + "attn.c_proj.bias"), D, D);
@@ -109,6 +125,7 @@ inline Reference ReferenceForward(const Gpt2Weights& w, const std::vector<int>& 
     for (int j = 0; j < D; ++j) z += last[0][j] * head[static_cast<long>(v) * D + j];
     logits[v] = z;
   }
+  ref.logits = logits;
   const double mx = *std::max_element(logits.begin(), logits.end());
   double sum = 0;
   for (double z : logits) sum += std::exp(z - mx);

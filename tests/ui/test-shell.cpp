@@ -92,7 +92,8 @@ std::shared_ptr<const Trace> WithEmptyRows(const Trace& t, const std::vector<int
   e->positional_encoding = t.positional_encoding;
   e->layers = t.layers;
   e->notes = t.notes;
-  e->source = t.source;
+  e->model = t.model;
+  e->final_residual = t.final_residual;
   for (int q : empty) e->mask.row(q).setZero();
   const float scale = t.config.scale ? 1.0f / std::sqrt(static_cast<float>(t.config.d_k)) : 1.0f;
   for (int l = 0; l < static_cast<int>(e->layers.size()); ++l)

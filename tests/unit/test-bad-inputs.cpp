@@ -15,7 +15,7 @@
 #include "core/limits.h"
 #include "core/model/gpt2_config.h"
 #include "core/model/safetensors.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "core/text/bpe.h"
 #include "core/text/tokenizer.h"
 #include "core/types.h"
@@ -318,7 +318,7 @@ TEST_CASE("bad input: more tokens or trace memory than the limits", "[bad-input]
 TEST_CASE("bad input: missing model files", "[bad-input]") {
   Request r;
   r.model = "/nonexistent/gpt2";
-  CHECK_THROWS_WITH(MakeWeightSource(r), Catch::Contains("'/nonexistent/gpt2' does not exist"));
+  CHECK_THROWS_WITH(MakeModel(r), Catch::Contains("'/nonexistent/gpt2' does not exist"));
   ExpectUsageError(RunAttnviz({"trace", "--model", "/nonexistent/gpt2"}), "trace", "'/nonexistent/gpt2' does not exist");
   ExpectUsageError(RunAttnviz({"trace", "--model", ""}), "trace", "--model: ''");
   // The checkpoint parsers name the missing file.
@@ -326,12 +326,12 @@ TEST_CASE("bad input: missing model files", "[bad-input]") {
   CHECK_THROWS_WITH(SafetensorsFile::Open("/nonexistent/gpt2/model.safetensors"), Catch::Contains("model.safetensors: cannot open"));
   CHECK_THROWS_WITH(BpeTokenizer::FromFiles("/nonexistent/gpt2/vocab.json", "/nonexistent/gpt2/merges.txt"),
                     Catch::Contains("cannot open '/nonexistent/gpt2/vocab.json'"));
-  // Through the loader (MakeWeightSource, what --model DIR uses): an empty
+  // Through the loader (MakeModel, what --model DIR uses): an empty
   // directory names the first file it lacks.
   const std::string dir = "/tmp/attnviz-bad-" + std::to_string(getpid()) + "-empty-model";
   REQUIRE(std::system(("mkdir -p " + dir).c_str()) == 0);
   r.model = dir;
-  CHECK_THROWS_WITH(MakeWeightSource(r), Catch::Contains(dir + "/config.json: missing"));
+  CHECK_THROWS_WITH(MakeModel(r), Catch::Contains(dir + "/config.json: missing"));
   ExpectUsageError(RunAttnviz({"trace", "--model", dir}), "trace", dir + "/config.json: missing");
   std::system(("rm -rf " + dir).c_str());
 }
@@ -360,7 +360,7 @@ TEST_CASE("bad input: corrupt model files", "[bad-input]") {
   auto expect = [&](const std::string& file, const std::string& problem) {
     Request r;
     r.model = dir;
-    CHECK_THROWS_WITH(MakeWeightSource(r), Catch::Contains(dir + "/" + file) && Catch::Contains(problem));
+    CHECK_THROWS_WITH(MakeModel(r), Catch::Contains(dir + "/" + file) && Catch::Contains(problem));
     ExpectUsageError(RunAttnviz({"trace", "--model", dir}), "trace", dir + "/" + file);
   };
   std::ofstream(dir + "/config.json") << "{ corrupt";

@@ -98,7 +98,7 @@ TEST_CASE("builtin model: shape is fixed at 64 dims, 8 heads of 8, two layers, 8
     CHECK(s.d_k == 8);
     CHECK(s.layers == 2);
     for (int layer = 0; layer < 2; ++layer) {
-      const LayerWeights& l = m->Layer(layer);
+      const LayerWeights& l = *m->Layer(layer);
       REQUIRE(l.q_heads.size() == 8);
       REQUIRE(l.kv_heads.size() == 8);
       for (int h = 0; h < 8; ++h) {
@@ -120,9 +120,9 @@ TEST_CASE("builtin model: shape is fixed at 64 dims, 8 heads of 8, two layers, 8
     // land on positions or word features that layer 2 reads: a design change.)
     Mat expected = Mat::Zero(64, 64);
     for (int c = 0; c < 6; ++c) expected(c, kBuiltinPreviousWordDims[c]) = 5.0f;
-    CHECK(m->Layer(0).W_o == expected);
+    CHECK(m->Layer(0)->W_o == expected);
     // Layer 2's W_o lays the heads side by side (nothing reads it further).
-    CHECK(m->Layer(1).W_o == Mat::Identity(64, 64));
+    CHECK(m->Layer(1)->W_o == Mat::Identity(64, 64));
   }
   // The embedding leaves the previous-word dims empty for layer 1 to write.
   const Mat x = MakeBuiltinModel()->Embed(TokenizeWords("The river bank was eroding , 42 zqxvbork"));
@@ -141,7 +141,7 @@ TEST_CASE("builtin model: every head has a role, SPEC's five are all there, extr
     return true;
   };
   std::set<std::string> seen;
-  for (const QueryHeadWeights& q : m->Layer(0).q_heads) {
+  for (const QueryHeadWeights& q : m->Layer(0)->q_heads) {
     INFO(q.role);
     CHECK((spec.count(q.role) == 1 || hyphenated(q.role)));
     CHECK(seen.insert(q.role).second);  // no two heads share a role
@@ -153,7 +153,7 @@ TEST_CASE("builtin model: every head has a role, SPEC's five are all there, extr
   const std::vector<std::string> layer2 = {"induction", "same-predecessor", "previous-token", "two-back",
                                            "first-token", "average-word", "average-topic", "average-pos"};
   for (int h = 0; h < 8; ++h) {
-    const std::string& role = m->Layer(1).q_heads[h].role;
+    const std::string& role = m->Layer(1)->q_heads[h].role;
     INFO(role);
     CHECK(role == layer2[h]);
     CHECK((role == "induction" || spec.count(role) == 1 || hyphenated(role)));
@@ -162,7 +162,7 @@ TEST_CASE("builtin model: every head has a role, SPEC's five are all there, extr
   // The trace carries them, in both layers.
   const TracePtr t = BuiltinTrace("the cat saw the dog");
   for (int layer = 0; layer < 2; ++layer)
-    for (int h = 0; h < 8; ++h) CHECK(t->layers[layer].heads[h].role == m->Layer(layer).q_heads[h].role);
+    for (int h = 0; h < 8; ++h) CHECK(t->layers[layer].heads[h].role == m->Layer(layer)->q_heads[h].role);
 }
 
 // ---------------------------------------------------------------------------
@@ -524,7 +524,7 @@ TEST_CASE("builtin induction: both layers equal a plain-loop computation from th
       for (int j = 0; j <= i; ++j) (*weights)[i][j] = std::exp((*logits)[i][j] - mx) / z;
     }
   };
-  const LayerWeights& l1 = m->Layer(0);
+  const LayerWeights& l1 = *m->Layer(0);
   Rows resid = x, logits, weights;
   for (int h = 0; h < 8; ++h) {
     const Rows q = project(x, l1.q_heads[h].W_q, l1.q_heads[h].b_q);
@@ -550,7 +550,7 @@ TEST_CASE("builtin induction: both layers equal a plain-loop computation from th
     CHECK(written.norm() == Approx(5.0).margin(0.4));  // 5 x (0.97 of one unit vector + 0.03 of others)
   }
   const int ih = RoleHead(t, "induction", 1);
-  const LayerWeights& l2 = m->Layer(1);
+  const LayerWeights& l2 = *m->Layer(1);
   const Rows q = project(resid, l2.q_heads[ih].W_q, l2.q_heads[ih].b_q);
   const Rows k = project(resid, l2.kv_heads[ih].W_k, l2.kv_heads[ih].b_k);
   attend(q, k, &logits, &weights);
@@ -752,10 +752,10 @@ TEST_CASE("builtin designs: sinusoidal and rotary differ only in the position he
   CHECK(MakeBuiltinModel(Positional::Alibi) == r);
   const std::set<std::string> position = {"previous-token", "next-token", "first-token", "local-context", "two-back"};
   for (int layer = 0; layer < 2; ++layer) {
-    CHECK(s->Layer(layer).W_o == r->Layer(layer).W_o);
+    CHECK(s->Layer(layer)->W_o == r->Layer(layer)->W_o);
     for (int h = 0; h < 8; ++h) {
-      const QueryHeadWeights &qs = s->Layer(layer).q_heads[h], &qr = r->Layer(layer).q_heads[h];
-      const KvHeadWeights &ks = s->Layer(layer).kv_heads[h], &kr = r->Layer(layer).kv_heads[h];
+      const QueryHeadWeights &qs = s->Layer(layer)->q_heads[h], &qr = r->Layer(layer)->q_heads[h];
+      const KvHeadWeights &ks = s->Layer(layer)->kv_heads[h], &kr = r->Layer(layer)->kv_heads[h];
       INFO("layer " << layer << " " << qs.role);
       CHECK(qs.role == qr.role);
       CHECK(ks.W_v == kr.W_v);

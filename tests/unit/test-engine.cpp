@@ -2,7 +2,7 @@
 //
 // The reference below is written from SPEC.md's formulas directly: its own mask
 // table, its own sinusoid/RoPE/ALiBi, its own softmax. It shares nothing with
-// core/attention except the weights it reads from the WeightSource.
+// core/attention except the weights it reads from the Model.
 //
 // Tolerance: |engine - reference| <= 2e-4 * (1 + |reference|). The engine works in
 // float32 (24-bit mantissa, ~6e-8 relative); a dot product over at most 64 terms,
@@ -201,7 +201,7 @@ TEST_CASE("every step matches the plain-loop reference: masks x causal x positio
               }
             const LayerTrace& L = t->layers[0];
             RequireClose(L.input, X, "input");
-            const auto ref = ReferenceLayer(r, source->Layer(0), X, sh.h);
+            const auto ref = ReferenceLayer(r, *source->Layer(0), X, sh.h);
             for (int h = 0; h < sh.h; ++h) {
               const HeadTrace& ht = L.heads[h];
               const test::HeadMats hm = test::MatsOf(*t, 0, h);
@@ -238,7 +238,7 @@ TEST_CASE("every step matches the plain-loop reference: masks x causal x positio
             }
             // concat W_o + b_o
             DMat out = Zeros(n, sh.d);
-            const LayerWeights& w = source->Layer(0);
+            const LayerWeights& w = *source->Layer(0);
             const int dk = sh.d / sh.h;
             for (int i = 0; i < n; ++i)
               for (int c = 0; c < sh.d; ++c) {
@@ -340,7 +340,7 @@ TEST_CASE("G = H is plain multi-head; G < H mean-pools K and V per group", "[eng
   r.text = Words(9);
   auto src = MakeRandomModel(r.seed, 32, 4, 1);
   TracePtr mha = RunTraceWith(r, src);
-  const LayerWeights& w = src->Layer(0);
+  const LayerWeights& w = *src->Layer(0);
   for (int h = 0; h < 4; ++h) {
     // Plain multi-head: head h uses exactly its own K/V projection.
     REQUIRE(mha->layers[0].heads[h].kv_head == h);

@@ -30,7 +30,7 @@
 #include "core/linalg/matmul.h"
 #include "core/model/gpt2_model.h"
 #include "core/model/model_locator.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "core/text/bpe.h"
 #include "tests/support/gpt2_checkpoint_writer.h"
 #include "tests/support/gpt2_reference.h"
@@ -186,7 +186,7 @@ TEST_CASE("GPT-2: the model's shape, tokens and next-token texts", "[gpt2]") {
   CHECK(s.d_k == 8);
   CHECK(s.layers == 2);
   CHECK(s.causal);
-  CHECK(s.has_learned_positions);
+  CHECK(s.has_learned_positions());
   CHECK(s.vocab_size == 296);
   CHECK(s.max_positions == 64);
   // 296 x 32 wte + 64 x 32 wpe + 2 x (12 x 32^2 + 13 x 32) + 2 x 32, in float32.
@@ -253,7 +253,7 @@ TEST_CASE("GPT-2: every supported dense-product path equals a plain loop", "[gpt
 TEST_CASE("GPT-2: traces point at the model's weights instead of copying them", "[gpt2]") {
   ScratchDir dir;
   WriteTiny(dir.str(), TinyWeights(StoreDtype::F32));
-  std::shared_ptr<const WeightSource> source = Gpt2Model::Load(dir.str(), "tiny");
+  ModelPtr source = Gpt2Model::Load(dir.str(), "tiny");
   TraceOptions o;
   o.request.model = dir.str();
   FitRequestToModel(source->Shape(), &o);
@@ -262,13 +262,13 @@ TEST_CASE("GPT-2: traces point at the model's weights instead of copying them", 
   o.request.text = "the cat";
   const TracePtr b = RunTraceWith(o.request, source);
   for (int l = 0; l < 2; ++l) {
-    CHECK(a->layers[l].weights.get() == &source->Layer(l));
-    CHECK(b->layers[l].weights.get() == &source->Layer(l));
+    CHECK(a->layers[l].weights.get() == source->Layer(l).get());
+    CHECK(b->layers[l].weights.get() == source->Layer(l).get());
   }
   // The engine caches the loaded model across requests with the same --model.
   Engine engine;
   Request r = o.request;
-  CHECK(engine.Source(r).get() == engine.Source(r).get());
+  CHECK(engine.ModelFor(r).get() == engine.ModelFor(r).get());
 }
 
 // [SECTION] Corrupt and missing files
@@ -472,7 +472,7 @@ TEST_CASE("GPT-2: models by name from the Hugging Face cache", "[gpt2]") {
     CHECK(m.directory == snap);
     CHECK(m.name == name);
   }
-  // The whole path through MakeWeightSource: shape and the trace's config name.
+  // The whole path through MakeModel: shape and the trace's config name.
   const TracePtr t = TraceOf("tiny-gpt2", "Hello world");
   CHECK(t->config.model == "tiny-gpt2");
   CHECK(t->next_token.size() == 10);
@@ -624,24 +624,24 @@ TEST_CASE("GPT-2: the benchmark checkpoint's synthetic vocabulary is valid and t
 
 TEST_CASE("GPT-2: engines share a checkpoint that is alive; a rewritten one is read again", "[gpt2]") {
   // The window has two engines (main trace, chapters); each must not hold its
-  // own copy of the weights (core/model/weight_source.h).
+  // own copy of the weights (core/model/model.h).
   ScratchDir dir;
   WriteTiny(dir.str(), TinyWeights(StoreDtype::F32));
   Request r;
   r.model = dir.str();
-  const auto a = MakeWeightSource(r);
-  const auto b = MakeWeightSource(r);
+  const auto a = MakeModel(r);
+  const auto b = MakeModel(r);
   CHECK(a.get() == b.get());
   Engine e1, e2;
-  CHECK(e1.Source(r).get() == a.get());
-  CHECK(e2.Source(r).get() == a.get());
+  CHECK(e1.ModelFor(r).get() == a.get());
+  CHECK(e2.ModelFor(r).get() == a.get());
   // New weights written in place (a different seed): the files changed, so the
   // next load reads them, never the stale model still held above.
   const auto written = fs::last_write_time(dir / "model.safetensors");
   WriteTiny(dir.str(), TinyWeights(StoreDtype::F32, false, /*seed=*/99));
   // File times tick with a coarse clock; a person's rewrite is seconds later.
   fs::last_write_time(dir / "model.safetensors", written + std::chrono::seconds(2));
-  const auto c = MakeWeightSource(r);
+  const auto c = MakeModel(r);
   CHECK(c.get() != a.get());
   const auto* ga = dynamic_cast<const Gpt2Model*>(a.get());
   const auto* gc = dynamic_cast<const Gpt2Model*>(c.get());

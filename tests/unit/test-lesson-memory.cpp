@@ -15,7 +15,7 @@ using namespace attnviz;
 using namespace attnviz::lessons;
 
 namespace {
-const nlohmann::json& Model(const nlohmann::json& j, const std::string& name) {
+const nlohmann::json& ModelEntry(const nlohmann::json& j, const std::string& name) {
   for (const nlohmann::json& m : j["models"])
     if (m["name"] == name) return m;
   FAIL("no model " << name);
@@ -32,13 +32,13 @@ TEST_CASE("memory lesson: KV-cache bytes of published models", "[lesson][memory]
   REQUIRE(j["bytes_per_value"] == 2);
   // K and V x layers x kv heads x head dim x 2 bytes, by hand:
   // GPT-2 small: 2 x 12 x 12 x 64 x 2 = 36,864 B per token.
-  REQUIRE(Model(j, "GPT-2 small")["cache_bytes_per_token"] == 36864);
-  REQUIRE(Model(j, "GPT-2 small")["attention"] == "MHA");
+  REQUIRE(ModelEntry(j, "GPT-2 small")["cache_bytes_per_token"] == 36864);
+  REQUIRE(ModelEntry(j, "GPT-2 small")["attention"] == "MHA");
   // Llama-2-7B: 2 x 32 x 32 x 128 x 2 = 524,288 (0.5 MiB) per token; 2 GiB at 4,096.
-  REQUIRE(Model(j, "Llama-2-7B")["cache_bytes_per_token"] == 524288);
-  REQUIRE(Model(j, "Llama-2-7B")["cache_bytes"] == 2147483648LL);
+  REQUIRE(ModelEntry(j, "Llama-2-7B")["cache_bytes_per_token"] == 524288);
+  REQUIRE(ModelEntry(j, "Llama-2-7B")["cache_bytes"] == 2147483648LL);
   // Llama-3-8B: 8 kv heads, 4x less: 131,072 per token, 512 MiB at 4,096 (SPEC's example).
-  const nlohmann::json& l3 = Model(j, "Llama-3-8B");
+  const nlohmann::json& l3 = ModelEntry(j, "Llama-3-8B");
   REQUIRE(l3["layers"] == 32);
   REQUIRE(l3["heads"] == 32);
   REQUIRE(l3["kv_heads"] == 8);
@@ -47,10 +47,10 @@ TEST_CASE("memory lesson: KV-cache bytes of published models", "[lesson][memory]
   REQUIRE(l3["cache_bytes_per_token"] == 131072);
   REQUIRE(l3["cache_bytes"] == 536870912);
   // Mistral-7B: like Llama-3-8B per token, and a rolling buffer of 4,096 tokens.
-  REQUIRE(Model(j, "Mistral-7B")["cache_bytes_per_token"] == 131072);
-  REQUIRE(Model(j, "Mistral-7B")["sliding_window"] == 4096);
+  REQUIRE(ModelEntry(j, "Mistral-7B")["cache_bytes_per_token"] == 131072);
+  REQUIRE(ModelEntry(j, "Mistral-7B")["sliding_window"] == 4096);
   // DeepSeek-V2, MLA: 60 layers x (512 + 64) x 2 = 69,120 B per token, shared by 128 heads.
-  const nlohmann::json& ds = Model(j, "DeepSeek-V2");
+  const nlohmann::json& ds = ModelEntry(j, "DeepSeek-V2");
   REQUIRE(ds["attention"] == "MLA");
   REQUIRE(ds["kv_lora_rank"] == 512);
   REQUIRE(ds["qk_rope_head_dim"] == 64);
@@ -76,7 +76,7 @@ TEST_CASE("memory lesson: a long context fills a sliding window and stops growin
   const test::ProcessResult res = test::RunAttnviz({"lesson", "memory", "--context", "128000", "--bytes", "1", "--kv-heads", "2"});
   REQUIRE(res.status == 0);
   const nlohmann::json j = nlohmann::json::parse(res.out);
-  REQUIRE(Model(j, "Llama-3-8B")["cache_bytes"] == 65536LL * 128000);
+  REQUIRE(ModelEntry(j, "Llama-3-8B")["cache_bytes"] == 65536LL * 128000);
   REQUIRE(j["models"].back()["kv_heads"] == 2);
   REQUIRE(j["models"].back()["attention"] == "GQA");
 }

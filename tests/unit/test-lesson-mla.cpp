@@ -5,7 +5,7 @@
 
 #include "core/engine.h"
 #include "core/lessons/mla.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "tests/unit/lesson-json.h"
 
 using namespace attnviz;
@@ -18,7 +18,7 @@ TEST_CASE("mla: the basis is the SVD of the stacked K and V projections", "[less
   r.heads = 4;
   r.kv_heads = 4;
   r.layers = 2;
-  const auto source = MakeWeightSource(r);
+  const auto source = MakeModel(r);
   const MlaBasis b = ComputeMlaBasis(*source);
   REQUIRE(b.layers.size() == 2);
   for (int l = 0; l < 2; ++l) {
@@ -29,13 +29,13 @@ TEST_CASE("mla: the basis is the SVD of the stacked K and V projections", "[less
     for (int i = 0; i < 32; ++i) REQUIRE(lb.singular[i] == Approx(svd.singularValues()(i)).epsilon(1e-8));
     REQUIRE(lb.rank == 32);  // a random 32 x 64 matrix has full rank
     // At r = D the factorisation returns W itself.
-    const auto full = LowRankKvWeights(source->Layer(l), lb, 32);
+    const auto full = LowRankKvWeights(*source->Layer(l), lb, 32);
     for (int g = 0; g < 4; ++g) {
-      REQUIRE((full->kv_heads[g].W_k - source->Layer(l).kv_heads[g].W_k).cwiseAbs().maxCoeff() < 1e-5);
-      REQUIRE((full->kv_heads[g].W_v - source->Layer(l).kv_heads[g].W_v).cwiseAbs().maxCoeff() < 1e-5);
+      REQUIRE((full->kv_heads[g].W_k - source->Layer(l)->kv_heads[g].W_k).cwiseAbs().maxCoeff() < 1e-5);
+      REQUIRE((full->kv_heads[g].W_v - source->Layer(l)->kv_heads[g].W_v).cwiseAbs().maxCoeff() < 1e-5);
     }
     // At r < D it is the rank-r truncation: rebuilt W has rank r.
-    const auto low = LowRankKvWeights(source->Layer(l), lb, 5);
+    const auto low = LowRankKvWeights(*source->Layer(l), lb, 5);
     Eigen::MatrixXd w(32, 64);
     for (int g = 0; g < 4; ++g) {
       w.middleCols(g * 8, 8) = low->kv_heads[g].W_k.cast<double>();

@@ -10,7 +10,7 @@
 #include "core/engine.h"
 #include "core/lessons/permutation.h"
 #include "core/lessons/variant_source.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "tests/unit/head-matrices.h"
 #include "tests/unit/lesson-json.h"
 
@@ -40,26 +40,22 @@ Eigen::MatrixXd PlainWeights(const Mat& q, const Mat& k, double scale) {
 
 // A stand-in for a trained checkpoint: the random model plus a learned
 // position table and a causal mask, as GPT-2 declares them.
-class LearnedPositionsModel final : public WeightSource {
+class LearnedPositionsModel final : public ModelVariant {
  public:
-  explicit LearnedPositionsModel(std::shared_ptr<const WeightSource> base) : base_(std::move(base)) {}
-  ModelShape Shape() const override {
-    ModelShape s = base_->Shape();
-    s.has_learned_positions = true;
-    s.causal = true;
-    return s;
+  explicit LearnedPositionsModel(ModelPtr base) : ModelVariant(std::move(base)), shape_(Base()->Shape()) {
+    shape_.positional = Positional::Learned;
+    shape_.causal = true;
   }
-  Mat Embed(const std::vector<Token>& t) const override { return base_->Embed(t); }
+  const ModelShape& Shape() const override { return shape_; }
   Mat LearnedPositions(int n) const override {
-    Mat p(n, Shape().d_model);
+    Mat p(n, shape_.d_model);
     for (int i = 0; i < n; ++i)
       for (int c = 0; c < p.cols(); ++c) p(i, c) = static_cast<float>(std::sin(0.37 * i * (c + 1)));
     return p;
   }
-  const LayerWeights& Layer(int l) const override { return base_->Layer(l); }
 
  private:
-  std::shared_ptr<const WeightSource> base_;
+  ModelShape shape_;
 };
 
 }  // namespace
@@ -139,17 +135,18 @@ TEST_CASE("permutation: learned positions and a causal mask are left out when po
   Request r;
   r.model = "random";
   r.text = "one two three four five six seven";
-  auto base = MakeWeightSource(r);
+  auto base = MakeModel(r);
   auto learned = std::make_shared<LearnedPositionsModel>(base);
-  auto stripped = std::make_shared<VariantSource>(learned);
-  stripped->strip_positions = true;
-  REQUIRE(!stripped->Shape().has_learned_positions);
+  VariantChanges no_positions;
+  no_positions.strip_positions = true;
+  auto stripped = std::make_shared<VariantSource>(learned, no_positions);
+  REQUIRE(!stripped->Shape().has_learned_positions());
   REQUIRE(!stripped->Shape().causal);
   REQUIRE(stripped->LearnedPositions(7).size() == 0);
   // Stripped and shuffled: equivariant. The trained shape: causal, and not.
-  auto shuffled = std::make_shared<VariantSource>(learned);
-  shuffled->strip_positions = true;
-  shuffled->token_order = {6, 5, 4, 3, 2, 1, 0};
+  VariantChanges reversed = no_positions;
+  reversed.token_order = {6, 5, 4, 3, 2, 1, 0};
+  auto shuffled = std::make_shared<VariantSource>(learned, reversed);
   Request off = r;
   off.positional = Positional::None;
   const TracePtr a = RunTraceWith(off, stripped), b = RunTraceWith(off, shuffled);

@@ -12,7 +12,7 @@
 // divisor), layers 1..2, every mask pattern with random window / globals /
 // block (including values past N), causal or not, every positional kind,
 // scaling on/off, temperature 0.01..100 (log-uniform, plus exactly 0.05 and the
-// limits), and embeddings scaled by 1e-30 .. 1e30 through a WeightSource that
+// limits), and embeddings scaled by 1e-30 .. 1e30 through a Model that
 // wraps the random model ("extreme input values").
 // Outcome rule for extremes: up to 1e12 the trace must be computed; past that,
 // float range can be exceeded (scores ~ scale^2), and the engine must then
@@ -51,15 +51,12 @@ constexpr int kConfigs = 3000;
 #endif
 
 // Embeddings scaled by a factor: the random model's weights, extreme inputs.
-class ScaledEmbeddings final : public WeightSource {
+class ScaledEmbeddings final : public ModelVariant {
  public:
-  ScaledEmbeddings(std::shared_ptr<const WeightSource> inner, float factor) : inner_(std::move(inner)), factor_(factor) {}
-  ModelShape Shape() const override { return inner_->Shape(); }
-  Mat Embed(const std::vector<Token>& tokens) const override { return inner_->Embed(tokens) * factor_; }
-  const LayerWeights& Layer(int layer) const override { return inner_->Layer(layer); }
+  ScaledEmbeddings(ModelPtr inner, float factor) : ModelVariant(std::move(inner)), factor_(factor) {}
+  Mat Embed(const std::vector<Token>& tokens) const override { return Base()->Embed(tokens) * factor_; }
 
  private:
-  std::shared_ptr<const WeightSource> inner_;
   float factor_;
 };
 

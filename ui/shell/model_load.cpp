@@ -8,7 +8,7 @@
 // only...) leaves the previous trace on screen with one line naming the
 // problem. A loaded model is held here while it is the Request's model: the
 // engines (the main trace's, the chapters') then share that one copy
-// (core/model/weight_source.h) instead of each reading it again.
+// (core/model/model.h) instead of each reading it again.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -20,7 +20,7 @@
 #include "core/cli/options.h"
 #include "core/limits.h"
 #include "core/model/builtin.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "ui/segmented_control.h"
 #include "ui/shell.h"
 #include "ui/shell/shell_style.h"
@@ -34,7 +34,7 @@ namespace {
 // compute service's result cache never keeps a model alive by itself).
 struct ModelLoad {
   ModelShape shape;
-  mutable std::shared_ptr<const WeightSource> source;
+  mutable ModelPtr source;
 };
 
 std::string Trimmed(const std::string& s) {
@@ -72,7 +72,7 @@ void Shell::PollModelLoad() {
     Request q;
     q.model = name;
     auto out = std::make_shared<ModelLoad>();
-    out->source = MakeWeightSource(q);  // throws InputError naming the file and the problem
+    out->source = MakeModel(q);  // throws InputError naming the file and the problem
     out->shape = out->source->Shape();
     return std::shared_ptr<const ModelLoad>(std::move(out));
   });

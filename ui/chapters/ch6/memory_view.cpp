@@ -7,7 +7,7 @@
 #include <imgui.h>
 
 #include "core/engine.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/ch6/cache_views.h"
 #include "ui/segmented_control.h"
@@ -28,7 +28,7 @@ void MemoryView::Draw(ChapterContext& ctx) {
   const Computed<lessons::MemoryLesson> c = ctx.compute->Ask<lessons::MemoryLesson>(
       "ch6/memory", key, [engine, req, context](const CancelToken&) {
         std::vector<lessons::ModelMemoryConfig> models = lessons::PublishedModelConfigs();
-        models.push_back(lessons::ConfigOfModel(engine->Source(req)->Shape(), req.kv_heads));
+        models.push_back(lessons::ConfigOfModel(engine->ModelFor(req)->Shape(), req.kv_heads));
         return std::make_shared<const lessons::MemoryLesson>(lessons::ComputeMemoryLesson(context, 2, models));
       });
   const lessons::MemoryLesson* l = LessonValue(c);

@@ -8,7 +8,7 @@
 #include <imgui.h>
 
 #include "core/engine.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/ch6/cache_views.h"
 #include "ui/segmented_control.h"
@@ -35,7 +35,7 @@ void MlaView::Draw(ChapterContext& ctx) {
   Engine* engine = &ctx.compute->engine();
   const Computed<lessons::MlaBasis> basis = ctx.compute->Ask<lessons::MlaBasis>(
       "ch6/mla-basis", ModelKey(req), [engine, req](const CancelToken& tok) {
-        return std::make_shared<const lessons::MlaBasis>(lessons::ComputeMlaBasis(*engine->Source(req), &tok));
+        return std::make_shared<const lessons::MlaBasis>(lessons::ComputeMlaBasis(*engine->ModelFor(req), &tok));
       });
   if (!basis.value && basis.error.empty()) {
     ImGui::TextDisabled("factoring each layer's K and V projections (one SVD per layer)...");

@@ -7,7 +7,7 @@
 #include <imgui.h>
 
 #include "core/engine.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/ch7/sparse_views.h"
 #include "ui/segmented_control.h"

@@ -7,7 +7,7 @@
 #include <imgui.h>
 
 #include "core/engine.h"
-#include "core/model/weight_source.h"
+#include "core/model/model.h"
 #include "ui/chapters/attention_view.h"
 #include "ui/chapters/ch8/efficient_views.h"
 #include "ui/segmented_control.h"
@@ -39,7 +39,7 @@ void HybridView::Draw(ChapterContext& ctx) {
       "ch8/hybrid", key, [engine, req, base, ratio, window, context](const CancelToken&) {
         lessons::HybridParams p;
         if (base < 4) p.base = lessons::PublishedModelConfigs()[base];
-        else p.base = lessons::ConfigOfModel(engine->Source(req)->Shape(), req.kv_heads);
+        else p.base = lessons::ConfigOfModel(engine->ModelFor(req)->Shape(), req.kv_heads);
         p.ratio = ratio;
         p.window = window;
         p.context = context;

@@ -1209,7 +1209,9 @@ std::vector<Token> HfTokenizer::Impl::Tokenize(std::string_view text, bool add_s
       }
       for (std::size_t k = 0; k < item.ids.size(); ++k) {
         const int at = before ? 0 : text_end;
-        framed.push_back({item.tokens[k], at, at, item.ids[k]});
+        // The text is what the id stands for (TokenBytes), whatever name the
+        // template gives it: a chip must show the token the model reads.
+        framed.push_back({id_bytes[item.ids[k]], at, at, item.ids[k]});
       }
     }
     tokens = std::move(framed);

@@ -486,6 +486,17 @@ TEST_CASE("tokenizer.json: malformed files give one line naming the file and the
   CHECK(with([](auto& j) { j["model"]["type"] = "CharBPE"; }) ==
         "/models/x/tokenizer.json: model type 'CharBPE' is not supported; attnviz reads BPE tokenizers (byte-level or "
         "SentencePiece-style)");
+  // A template that names a token by one string and gives another's id: the
+  // token is the id's (found by fuzz-hf-tokenizer, regress-template-name).
+  {
+    nlohmann::json j = nlohmann::json::parse(ReadFile(DataPath("tiny_metaspace.json")));
+    j["post_processor"]["special_tokens"]["<s>"]["ids"] = {0};
+    const HfTokenizer t = HfTokenizer::FromJson(j.dump(), "", "t.json");
+    const std::vector<Token> tokens = t.Tokenize("the");
+    REQUIRE(tokens.size() == 2);
+    CHECK(tokens[0].id == 0);
+    CHECK(tokens[0].text == "<unk>");
+  }
   // tokenizer_config.json problems name that file.
   CHECK(Error([&] { HfTokenizer::FromJson(base.dump(), "{\"eos_token\": 3}", "/m/tokenizer.json"); }) ==
         "/m/tokenizer_config.json: eos_token is not a string, an object with \"content\", or null");

@@ -42,7 +42,7 @@ run_one() {
   mkdir -p "$work" "$art" "$build/fuzz-logs"
   case $t in
     cli-options) dict=(-dict=tests/fuzz/cli-options.dict) ;;
-    safetensors|gpt2-config|vocab-merges|settings) dict=(-dict=tests/fuzz/json.dict) ;;
+    safetensors|gpt2-config|vocab-merges|settings|hf-tokenizer) dict=(-dict=tests/fuzz/json.dict) ;;
   esac
   # -timeout: one input taking 10 s is a hang; -rss_limit_mb: memory a parser
   # must never need (inputs are at most a few KB).

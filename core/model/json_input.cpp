@@ -3,6 +3,8 @@
 // one-line, printable message and duplicate-key detection.
 #include "core/model/json_input.h"
 
+#include <cstdint>
+#include <fstream>
 #include <string>
 #include <unordered_set>
 
@@ -37,6 +39,22 @@ std::string ParseErrorReason(const nlohmann::json::parse_error& e) {
 }
 
 }  // namespace
+
+std::string ReadInputFile(const std::string& path, std::string_view what, std::size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(std::string(what) + ": cannot open '" + path + "'");
+  in.seekg(0, std::ios::end);
+  const std::streamoff size = in.tellg();
+  if (size < 0) throw InputError(std::string(what) + ": cannot read '" + path + "'");
+  if (static_cast<std::uint64_t>(size) > max_bytes) {
+    throw InputError(std::string(what) + ": '" + path + "' is " + std::to_string(size) + " bytes, more than the " +
+                     std::to_string(max_bytes >> 20) + " MiB limit for this file");
+  }
+  in.seekg(0);
+  std::string data(static_cast<std::size_t>(size), '\0');
+  if (!in.read(data.data(), size)) throw InputError(std::string(what) + ": cannot read '" + path + "'");
+  return data;
+}
 
 nlohmann::json ParseJsonInput(std::string_view text, std::string_view source, bool reject_duplicate_keys) {
   std::unordered_set<std::string> top_keys;

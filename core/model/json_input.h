@@ -2,6 +2,8 @@
 // header): parsed with nlohmann::json, every failure turned into a one-line
 // InputError that names the file and the byte offset.
 #pragma once
+#include <cstddef>
+#include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -16,5 +18,10 @@ namespace attnviz {
 nlohmann::json ParseJsonInput(std::string_view text, std::string_view source, bool reject_duplicate_keys);
 
 inline constexpr int kMaxJsonDepth = 64;
+
+// The whole file at `path`, refused with one line ("<what>: cannot open
+// '<path>'", "... is N bytes, more than the M MiB limit for this file") when it
+// cannot be read or is larger than max_bytes, before anything is allocated.
+std::string ReadInputFile(const std::string& path, std::string_view what, std::size_t max_bytes);
 
 }  // namespace attnviz

@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "core/cli/options.h"
+#include "core/model/json_input.h"
+#include "core/text/hf_tokenizer.h"
 #include "core/types.h"
 
 namespace attnviz {
@@ -110,6 +112,32 @@ LocatedModel LocateModel(std::string_view arg) {
                    " in " + cache.string() + ", set by HF_HUB_CACHE or HF_HOME); pass a checkpoint directory, or "
                    "download the model once, e.g. huggingface-cli download openai-community/gpt2 --include '*.json' "
                    "'*.txt' '*.safetensors'");
+}
+
+DirectoryTokenizer InspectDirectoryTokenizer(const std::string& dir) {
+  DirectoryTokenizer d;
+  std::error_code ec;
+  const fs::path json = fs::path(dir) / "tokenizer.json";
+  if (fs::is_regular_file(json, ec)) {
+    d.files = DirectoryTokenizer::Files::kTokenizerJson;
+    try {
+      const TokenizerJsonKind k = InspectTokenizerJson(ReadInputFile(json.string(), "tokenizer.json", kMaxTokenizerJsonBytes),
+                                                       json.string());
+      d.supported = k.supported;
+      d.description = k.supported ? k.description + " (tokenizer.json)" : k.description;
+    } catch (const InputError& e) {
+      d.description = e.what();
+    }
+    return d;
+  }
+  if (fs::is_regular_file(fs::path(dir) / "vocab.json", ec) && fs::is_regular_file(fs::path(dir) / "merges.txt", ec)) {
+    d.files = DirectoryTokenizer::Files::kVocabAndMerges;
+    d.supported = true;
+    d.description = "GPT-2 byte-level BPE (vocab.json + merges.txt)";
+    return d;
+  }
+  d.description = "'" + dir + "' has no tokenizer.json, and no vocab.json + merges.txt";
+  return d;
 }
 
 }  // namespace attnviz

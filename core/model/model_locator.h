@@ -34,4 +34,17 @@ std::string HuggingFaceHubCache();
 // Empty when `arg` cannot be a hub model id.
 std::vector<std::string> HubCacheFolders(std::string_view arg);
 
+// Which tokenizer a checkpoint directory holds, said without building it (for
+// the loader's choice and its one-line errors): tokenizer.json when present
+// (the Llama family's; its kind read by InspectTokenizerJson, so a WordPiece or
+// Unigram file is named as such), else GPT-2's vocab.json + merges.txt.
+struct DirectoryTokenizer {
+  enum class Files { kNone, kTokenizerJson, kVocabAndMerges } files = Files::kNone;
+  bool supported = false;
+  // "byte-level BPE (tokenizer.json)", "GPT-2 byte-level BPE (vocab.json +
+  // merges.txt)", or the reason it cannot be used, one line naming the file.
+  std::string description;
+};
+DirectoryTokenizer InspectDirectoryTokenizer(const std::string& dir);
+
 }  // namespace attnviz

@@ -1,8 +1,9 @@
 // GPT-2 byte-level BPE. See bpe.h for the algorithm; this file follows
 // OpenAI's encoder.py step for step, with two changes that do not change any
 // result: symbols are interned as integer ids, and the "merge every occurrence
-// of the best pair" loop runs on a heap so a long piece (1 MB without a space)
-// costs O(n log n) instead of the reference's O(n^2).
+// of the best pair" loop (bpe_merge.h, shared with the tokenizer.json
+// tokenizers) runs on a heap so a long piece (1 MB without a space) costs
+// O(n log n) instead of the reference's O(n^2).
 //
 // Index
 //   [SECTION] UTF-8 decoding
@@ -14,8 +15,6 @@
 #include "core/text/bpe.h"
 
 #include <algorithm>
-#include <fstream>
-#include <queue>
 #include <sstream>
 
 #include "core/limits.h"
@@ -164,22 +163,6 @@ int CodePointToByte(char32_t cp) {
   return cp < inverse.size() ? inverse[cp] : -1;
 }
 
-std::string ReadWholeFile(const std::string& path, std::string_view what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(std::string(what) + ": cannot open '" + path + "'");
-  in.seekg(0, std::ios::end);
-  const std::streamoff size = in.tellg();
-  if (size < 0) throw InputError(std::string(what) + ": cannot read '" + path + "'");
-  if (static_cast<std::uint64_t>(size) > kMaxTokenizerFileBytes) {
-    throw InputError(std::string(what) + ": '" + path + "' is " + std::to_string(size) + " bytes, more than the " +
-                     std::to_string(kMaxTokenizerFileBytes >> 20) + " MiB a tokenizer file may have");
-  }
-  in.seekg(0);
-  std::string data(static_cast<std::size_t>(size), '\0');
-  if (!in.read(data.data(), size)) throw InputError(std::string(what) + ": cannot read '" + path + "'");
-  return data;
-}
-
 // A symbol for an error message: printable, bounded.
 std::string Quote(std::string_view s) {
   std::string out = "'";
@@ -269,7 +252,7 @@ BpeTokenizer BpeTokenizer::FromStrings(std::string_view vocab_json, std::string_
     const auto l = t.symbol_to_id_.find(left);
     const auto r = t.symbol_to_id_.find(right);
     if (l == t.symbol_to_id_.end() || r == t.symbol_to_id_.end()) continue;  // inert, see above
-    const std::uint64_t key = (std::uint64_t(std::uint32_t(l->second)) << 32) | std::uint32_t(r->second);
+    const std::uint64_t key = BpeMergeTable::Key(l->second, r->second);
     if (const auto dup = line_of_pair.find(key); dup != line_of_pair.end()) {
       throw InputError(mname + " line " + std::to_string(line_no) + ": the pair " + Quote(line) + " repeats line " +
                        std::to_string(dup->second));
@@ -280,14 +263,14 @@ BpeTokenizer BpeTokenizer::FromStrings(std::string_view vocab_json, std::string_
       throw InputError(mname + " line " + std::to_string(line_no) + ": merging " + Quote(line) + " gives " +
                        Quote(left + right) + ", which " + vname + " does not have");
     }
-    t.merges_.emplace(key, Merge{this_rank, m->second});
+    t.merges_.Set(l->second, r->second, {this_rank, m->second});
   }
   return t;
 }
 
 BpeTokenizer BpeTokenizer::FromFiles(const std::string& vocab_path, const std::string& merges_path) {
-  const std::string vocab = ReadWholeFile(vocab_path, "vocab.json");
-  const std::string merges = ReadWholeFile(merges_path, "merges.txt");
+  const std::string vocab = ReadInputFile(vocab_path, "vocab.json", kMaxTokenizerFileBytes);
+  const std::string merges = ReadInputFile(merges_path, "merges.txt", kMaxTokenizerFileBytes);
   return FromStrings(vocab, merges, vocab_path, merges_path);
 }
 
@@ -318,73 +301,15 @@ std::string BpeTokenizer::DecodeBytes(int id) const {
 //
 // The reference: while some adjacent pair has a rank, take the lowest-ranked
 // pair and replace every occurrence of it, scanning left to right, without
-// overlap ("a a a" with merge "a a" becomes "aa a"). Here, one heap entry per
-// adjacent pair; all entries of the lowest rank are one pair (ranks are
-// unique), so popping that rank's entries, sorting them by position and
-// merging the ones still intact left to right is the reference's pass. Pairs
-// created by the pass contain the merged symbol, which is longer than either
-// half, so they can never be the pair being merged: pushing them during the
-// pass cannot change it.
+// overlap ("a a a" with merge "a a" becomes "aa a"): bpe_merge.h's
+// kRankPasses schedule, on symbols whose [start, end) are byte offsets.
 void BpeTokenizer::EncodePiece(std::string_view piece, std::vector<std::pair<int, int>>* out) const {
   const int n = static_cast<int>(piece.size());
   if (n == 0) return;
-  std::vector<int> sym(n), bytes(n, 1), prev(n), next(n);
-  std::vector<bool> alive(n, true);
-  for (int i = 0; i < n; ++i) {
-    sym[i] = byte_id_[static_cast<unsigned char>(piece[i])];
-    prev[i] = i - 1;
-    next[i] = i + 1 < n ? i + 1 : -1;
-  }
-  struct Candidate {
-    int rank;
-    int left;        // node index of the left symbol
-    int right;       // node index of the right symbol when pushed
-    int left_sym;    // symbols when pushed: the entry is stale if either changed
-    int right_sym;
-    bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : left > o.left; }
-  };
-  std::priority_queue<Candidate, std::vector<Candidate>, std::greater<Candidate>> heap;
-  auto push_pair = [&](int left) {
-    if (left < 0) return;
-    const int right = next[left];
-    if (right < 0) return;
-    const std::uint64_t key = (std::uint64_t(std::uint32_t(sym[left])) << 32) | std::uint32_t(sym[right]);
-    const auto it = merges_.find(key);
-    if (it != merges_.end()) heap.push({it->second.rank, left, right, sym[left], sym[right]});
-  };
-  auto intact = [&](const Candidate& c) {
-    return alive[c.left] && next[c.left] == c.right && sym[c.left] == c.left_sym && sym[c.right] == c.right_sym;
-  };
-  for (int i = 0; i + 1 < n; ++i) push_pair(i);
-
-  std::vector<Candidate> pass;
-  while (!heap.empty()) {
-    const int rank = heap.top().rank;
-    pass.clear();
-    while (!heap.empty() && heap.top().rank == rank) {
-      pass.push_back(heap.top());
-      heap.pop();
-    }
-    // Already sorted by position: the heap breaks rank ties by node index, and
-    // node indices are in text order (a merged node keeps its left index).
-    std::vector<int> merged_nodes;
-    for (const Candidate& c : pass) {
-      if (!intact(c)) continue;  // stale, or consumed by the previous merge of this pass
-      const int l = c.left, r = c.right;
-      sym[l] = merges_.at((std::uint64_t(std::uint32_t(c.left_sym)) << 32) | std::uint32_t(c.right_sym)).merged;
-      bytes[l] += bytes[r];
-      alive[r] = false;
-      next[l] = next[r];
-      if (next[r] >= 0) prev[next[r]] = l;
-      merged_nodes.push_back(l);
-    }
-    for (int l : merged_nodes) {
-      if (!alive[l]) continue;
-      push_pair(prev[l]);
-      push_pair(l);
-    }
-  }
-  for (int i = 0; i >= 0; i = next[i]) out->push_back({bytes[i], sym[i]});
+  std::vector<BpeSymbol> symbols(n);
+  for (int i = 0; i < n; ++i) symbols[i] = {byte_id_[static_cast<unsigned char>(piece[i])], i, i + 1};
+  ApplyBpeMerges(merges_, MergeSchedule::kRankPasses, &symbols);
+  for (const BpeSymbol& s : symbols) out->push_back({s.end - s.start, s.id});
 }
 
 // [SECTION] Tokenize

@@ -8,7 +8,8 @@
 //      (bytes_to_unicode: a byte b becomes U+00xx for printable Latin-1, else
 //      U+0100 + k), so the vocabulary is a set of ordinary strings ("Ġworld");
 //   3. BPE: repeatedly merge every occurrence, left to right, of the adjacent
-//      pair with the lowest rank in merges.txt, until no pair has a rank.
+//      pair with the lowest rank in merges.txt, until no pair has a rank
+//      (core/text/bpe_merge.h, MergeSchedule::kRankPasses).
 // Every token keeps its byte span in the input. Unlike the built-in tokenizer,
 // a BPE token may cover part of a code point (an emoji can be 2-4 tokens), so
 // Token::text may be an incomplete UTF-8 sequence; the span is what is exact.
@@ -20,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/text/bpe_merge.h"
 #include "core/text/tokenizer.h"
 
 namespace attnviz {
@@ -80,13 +82,8 @@ class BpeTokenizer {
 
   std::vector<std::string> id_to_symbol_;
   std::unordered_map<std::string, int> symbol_to_id_;
-  // Symbols are interned as small integers (index into id_to_symbol_) so a pair
-  // key is one 64-bit number: (left id << 32) | right id -> (rank, merged id).
-  struct Merge {
-    int rank;
-    int merged;
-  };
-  std::unordered_map<std::uint64_t, Merge> merges_;
+  // Symbols are interned as their ids; (left id, right id) -> (rank, merged id).
+  BpeMergeTable merges_;
   std::size_t merge_count_ = 0;
   std::array<int, 256> byte_id_{};  // id of the single-byte symbol of each byte
 };

@@ -81,8 +81,26 @@ TokenLabel LabelOf(std::string_view bytes) {
   return l;
 }
 
-bool IsCharBoundary(std::string_view text, int i) {
-  return i <= 0 || i >= static_cast<int>(text.size()) || (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+bool IsContinuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+// Whether the joint between two tokens' bytes falls inside one UTF-8
+// character: the right one starts with a continuation byte and the left one
+// ends with a lead byte still waiting for it (or with continuation bytes only,
+// the middle of a 4-byte character). Read from the tokens' own bytes, not from
+// their spans in the text, so it holds when a normalizer changed the text
+// (NFC's "é" from "e" + U+0301) and for byte-fallback pieces ("<0xE6>").
+bool JointInsideChar(std::string_view left, std::string_view right) {
+  if (left.empty() || right.empty() || !IsContinuation(right[0])) return false;
+  std::size_t k = left.size();
+  int trailing = 0;
+  while (k > 0 && trailing < 3 && IsContinuation(left[k - 1])) {
+    --k;
+    ++trailing;
+  }
+  if (k == 0) return true;
+  const auto lead = static_cast<unsigned char>(left[k - 1]);
+  const int len = (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : (lead & 0xF8) == 0xF0 ? 4 : 1;
+  return len > trailing + 1;
 }
 
 }  // namespace
@@ -101,20 +119,22 @@ TokenLabel LabelTokenBytes(std::string_view bytes) {
   return l;
 }
 
-std::vector<TokenLabel> LabelTokens(const std::vector<Token>& tokens, std::string_view text) {
+std::vector<TokenLabel> LabelTokens(const std::vector<Token>& tokens, std::string_view /*text*/) {
   const int n = static_cast<int>(tokens.size());
   std::vector<TokenLabel> out(n);
   for (int i = 0; i < n; ++i) {
     out[i] = LabelOf(tokens[i].text);
     out[i].group_first = out[i].group_last = i;
   }
-  // Runs of tokens whose joints fall inside a character: token i and i+1 are
-  // in one run when i ends (= i+1 starts) on a continuation byte.
+  // Runs of tokens whose joints fall inside a character; the run's bytes
+  // together make whole characters.
   for (int i = 0; i < n;) {
     int j = i;
-    while (j + 1 < n && tokens[j].end == tokens[j + 1].start && !IsCharBoundary(text, tokens[j].end)) ++j;
+    while (j + 1 < n && JointInsideChar(tokens[j].text, tokens[j + 1].text)) ++j;
     if (j > i) {
-      std::string_view chars = text.substr(tokens[i].start, tokens[j].end - tokens[i].start);
+      std::string joined;
+      for (int k = i; k <= j; ++k) joined += tokens[k].text;
+      std::string_view chars = joined;
       while (!chars.empty() && IsAsciiSpace(chars.front())) chars.remove_prefix(1);
       for (int k = i; k <= j; ++k) {
         out[k].partial = true;

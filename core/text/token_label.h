@@ -27,8 +27,10 @@ struct TokenLabel {
   std::string group_text;    // partial tokens: the characters that run makes ("🙂"), else ""
 };
 
-// Labels for every token of `text` (tokens with byte spans into it, as
-// BpeTokenizer::Tokenize or TokenizeWords return them, in order).
+// Labels for every token of `text`, in order, as BpeTokenizer, HfTokenizer or
+// TokenizeWords return them. A label reads the token's own bytes (Token::text:
+// a SentencePiece "▁the" is " the", a byte-fallback "<0xE6>" the byte 0xE6,
+// shown "⟨E6⟩"), and partial-character runs are found from those bytes.
 std::vector<TokenLabel> LabelTokens(const std::vector<Token>& tokens, std::string_view text);
 
 // The label of a token's bytes on their own (a next-token candidate): no

@@ -11,7 +11,11 @@
 namespace attnviz {
 
 struct Token {
-  std::string text;  // the bytes input[start, end)
+  std::string text;  // what the token stands for: the bytes input[start, end) for the
+                     // built-in and GPT-2 tokenizers; for a tokenizer.json one, the
+                     // bytes a decoder writes for it (HfTokenizer::TokenBytes: "▁the" is
+                     // " the", NFC's output for decomposed input, a special token's
+                     // content, with an empty span for one the post-processor adds)
   int start = 0;     // byte offset in the UTF-8 input
   int end = 0;       // one past the last byte
   int id = -1;       // id in a model's own vocabulary, -1 for the built-in tokenizer

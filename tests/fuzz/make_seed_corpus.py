@@ -31,6 +31,17 @@ TEXTS = {
     "invalid-utf8": b"ok\xc3( \xed\xa0\x80 \xf4\x90\x80\x80 \xc0\xaf",
     "punct": "!!! ?? ... --- (x) [y] {z} \"q\" 'r'",
 }
+# hf-tokenizer: first byte 0..4 = a committed tiny_*.json tokenizes the rest;
+# 5 = the rest is "<tokenizer.json>\n\0\n<text>".
+TOKENIZERS = os.path.join(HERE, "..", "data", "tokenizers")
+for k, name in enumerate(["tiny_byte_level", "tiny_nfc", "tiny_digits", "tiny_sentencepiece", "tiny_metaspace"]):
+    for tname in ["sentence", "unicode", "spaces", "empty"]:
+        write("hf-tokenizer", f"{name}-{tname}", bytes([k]) + TEXTS[tname].encode("utf-8"))
+    with open(os.path.join(TOKENIZERS, name + ".json"), "rb") as f:
+        write("hf-tokenizer", f"file-{name}", bytes([5]) + f.read() + b"\n\0\n" + TEXTS["sentence"].encode("utf-8"))
+write("hf-tokenizer", "text-specials", bytes([0]) + "<|begin_of_text|>a <mask> b hotdog dog<|eot_id|>".encode("utf-8"))
+write("hf-tokenizer", "text-invalid-utf8", bytes([3]) + b"ab\xc3(")
+
 for name, text in TEXTS.items():
     write("tokenizer", name, text)
     write("bpe", name, text)

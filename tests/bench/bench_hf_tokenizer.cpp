@@ -87,10 +87,8 @@ void BM_Load(benchmark::State& state, const std::string& name) {
   state.counters["MB"] = static_cast<double>(json.size()) / 1e6;
 }
 
-BENCHMARK_CAPTURE(BM_Tokenize, llama3_2, std::string("llama3_2"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Tokenize, qwen2_5, std::string("qwen2_5"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Tokenize, mistral, std::string("mistral"))->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Load, llama3_2, std::string("llama3_2"))->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_CAPTURE(BM_Load, qwen2_5, std::string("qwen2_5"))->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK_CAPTURE(BM_Load, mistral, std::string("mistral"))->Unit(benchmark::kMillisecond)->Iterations(3);
 

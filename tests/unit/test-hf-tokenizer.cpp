@@ -5,13 +5,10 @@
 //    (Rust core, npm package "tokenizers" 0.23.2), encode(text,
 //    add_special_tokens=true), for the 130 texts of expected/texts.json and the
 //    400 random ones of expected/random_texts.json, written
-//    by tests/tools/hf_tokenizer_expectations.js; for the real Mistral 7B, Llama
-//    3.2 and Qwen2.5 files (README.md there says where they come from) and for
-//    the small hand-designed files (make_tiny_tokenizers.py).
-//  - the Llama 3 cases below: copied from huggingface/transformers.js,
-//    tests/models/llama/test_tokenization_llama.js (commit 213cbd63), the
-//    "Xenova/llama3-tokenizer-new" block: ids Python's tokenizers produced for
-//    Llama 3's file. The Mistral ones: the mistral-tokenizer-js README's
+//    by tests/tools/hf_tokenizer_expectations.js; for the real Mistral 7B and
+//    Qwen2.5 files (README.md there says where they come from) and for the
+//    small hand-designed files (make_tiny_tokenizers.py).
+//  - the published Mistral ids: the mistral-tokenizer-js README's
 //    "Hello world!" and a vLLM log's "Hello my name is" (Mistral 7B).
 //  - the edge-case sections: reasoned by hand from the library's rules, each
 //    stated next to its check.
@@ -154,13 +151,6 @@ int MatchAll(const HfTokenizer& t, const std::string& expected_name, bool spans_
 
 // [SECTION] The real files, against Hugging Face's library
 
-TEST_CASE("tokenizer.json: Llama 3.2 (byte-level, ignore_merges, BOS) gives Hugging Face's ids", "[hf-tokenizer][real]") {
-  const HfTokenizer& t = Real("llama3_2");
-  CHECK(t.Describe() == "byte-level BPE, 128256 tokens, BOS <|begin_of_text|>");
-  CHECK(MatchAll(t, "llama3_2") == 130);
-  CHECK(MatchAll(t, "random_llama3_2") == 400);
-}
-
 TEST_CASE("tokenizer.json: Qwen2.5 (byte-level, NFC, no BOS) gives Hugging Face's ids", "[hf-tokenizer][real]") {
   const HfTokenizer& t = Real("qwen2_5");
   CHECK(t.Describe() == "byte-level BPE, 151665 tokens, no BOS");
@@ -177,62 +167,29 @@ TEST_CASE("tokenizer.json: Mistral 7B (SentencePiece-style, byte fallback, BOS) 
   CHECK(MatchAll(t, "random_mistral") == 400);
 }
 
-TEST_CASE("tokenizer.json: published Llama 3 and Mistral ids", "[hf-tokenizer][real]") {
+TEST_CASE("tokenizer.json: published Mistral ids", "[hf-tokenizer][real]") {
+  // The mistral-tokenizer-js README's examples. (Llama 3's published ids need
+  // Llama 3's own file, which is not committed: its licence asks for the
+  // agreement to travel with it. tiny_byte_level.json has Llama 3's shape:
+  // its pattern, ignore_merges, [a, b] merges and BOS template, checked
+  // against the library above.)
   CHECK(Encode(Real("mistral"), "Hello world!") == Ids{1, 22557, 1526, 28808});
   CHECK(Encode(Real("mistral"), "Hello my name is") == Ids{1, 22557, 586, 1141, 349});
-  // transformers.js, "Xenova/llama3-tokenizer-new" (Llama 3's vocabulary,
-  // merges, pattern and BOS template are Llama 3.2's).
-  const std::vector<std::pair<std::string, Ids>> llama3 = {
-      {"How are you doing?", {128000, 4438, 527, 499, 3815, 30}},
-      {"You should've done this", {128000, 2675, 1288, 3077, 2884, 420}},
-      {"0123456789 0 1 2 3 4 5 6 7 8 9 10 100 1000",
-       {128000, 11531, 12901, 17458, 24, 220, 15, 220, 16, 220, 17, 220, 18, 220, 19, 220, 20, 220, 21, 220, 22,
-        220, 23, 220, 24, 220, 605, 220, 1041, 220, 1041, 15}},
-      {"The company was founded in 2016.", {128000, 791, 2883, 574, 18538, 304, 220, 679, 21, 13}},
-      {"A\n'll !!to?'d''d of, can't.", {128000, 32, 198, 3358, 11261, 998, 20837, 67, 4708, 67, 315, 11, 649, 956, 13}},
-      {"def main():\n\tpass", {128000, 755, 1925, 4019, 42531}},
-      {"let a = obj.toString();\ntoString();", {128000, 1169, 264, 284, 2909, 5180, 545, 6712, 2178}},
-      {"ax\n####\nboo", {128000, 710, 198, 71050, 34093}},
-      {"UNwant\u00e9d,running", {128000, 1899, 53757, 15433, 11, 28272}},
-      {std::string("1\0" "2\uFFFD3", 7), {128000, 16, 188, 17, 5809, 18}},
-      {"生活的真谛是", {128000, 104654, 9554, 89151, 39013, 249, 21043}},
-      {"   leading space", {128000, 256, 6522, 3634}},
-      {"trailing space   ", {128000, 376, 14612, 3634, 262}},
-      {"test $1 R2 #3 €4 £5 ¥6 ₣7 ₹8 ₱9 test",
-       {128000, 1985, 400, 16, 432, 17, 674, 18, 13281, 19, 7083, 20, 72588, 21, 113384, 96, 22, 90891, 23, 113384,
-        109, 24, 1296}},
-      {"you…\u00a0\u00a0you…\u00a0\u00a0", {128000, 9514, 1981, 4194, 4194, 9514, 1981, 9421}},
-      {"weird \uFF5E edge \uFF5E case", {128000, 906, 2668, 111942, 6964, 111942, 1162}},
-      {"grabbed", {128000, 59312, 2788}},
-      {" grabbed", {128000, 30418}},  // ignore_merges: " grabbed" is one vocabulary entry
-      {"           grabbed", {128000, 1881, 30418}},
-      {" \n", {128000, 720}},
-      {"\ttabs\t\t\t\tout here", {128000, 3324, 3518, 573, 14294, 1618}},
-      {"\n\t\n", {128000, 18108}},
-      {"🦙Ꙋ", {128000, 9468, 99, 247, 166, 247, 232}},
-  };
-  for (const auto& [text, ids] : llama3) {
-    INFO("Llama 3: " << text);
-    CHECK(Encode(Real("llama3_2"), text) == ids);
-  }
 }
 
 TEST_CASE("tokenizer.json: token bytes decode as Hugging Face's decoders do", "[hf-tokenizer][real]") {
-  const HfTokenizer& l3 = Real("llama3_2");
-  CHECK(l3.TokenString(30418) == "\u0120grabbed");
-  CHECK(l3.TokenBytes(30418) == " grabbed");
-  CHECK(l3.TokenBytes(198) == "\n");
-  CHECK(l3.TokenString(249) == "\u013D");
-  CHECK(l3.TokenBytes(249) == "\x9B");  // a byte-level piece of a character is that byte
-  CHECK(l3.TokenBytes(128000) == "<|begin_of_text|>");
-  CHECK(l3.IsSpecial(128000));
-  CHECK_FALSE(l3.IsSpecial(30418));
-  CHECK(l3.BosId() == 128000);
-  CHECK(l3.IdOf("<|eot_id|>") == 128009);
-  CHECK(l3.IdOf("\u0120grabbed") == 30418);
-  CHECK_FALSE(l3.IdOf("no such token").has_value());
-  CHECK(l3.VocabSize() == 128256);
-  CHECK(l3.Kind() == HfTokenizerKind::kByteLevelBpe);
+  // Byte-level (Qwen2.5's file): the vocabulary's strings are bytes mapped
+  // to printable code points (GPT-2's bytes_to_unicode).
+  const HfTokenizer& bl = Real("qwen2_5");
+  const int space_hello = *bl.IdOf("\u0120Hello");
+  CHECK(bl.TokenBytes(space_hello) == " Hello");
+  CHECK(bl.TokenBytes(*bl.IdOf("\u010A")) == "\n");
+  CHECK(bl.TokenBytes(*bl.IdOf("\u013D")) == "\x9B");  // a byte-level piece of a character is that byte
+  CHECK(bl.IsSpecial(*bl.IdOf("<|endoftext|>")));
+  CHECK_FALSE(bl.IsSpecial(space_hello));
+  CHECK_FALSE(bl.IdOf("no such token").has_value());
+  CHECK(bl.VocabSize() == 151665);
+  CHECK(bl.Kind() == HfTokenizerKind::kByteLevelBpe);
 
   const HfTokenizer& l2 = Real("mistral");
   CHECK(l2.TokenString(22557) == "\u2581Hello");
